@@ -1,0 +1,437 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one client of the Kentik Market Intelligence (KMI) v202212 REST API.
+
+Modules (on the target) and lookups (on the controller) both call KmiClient:
+it checks inputs, sends the request (auth, timeouts, pacing, retries), turns
+failures into KmiApiError and answers into snake_case, typed dicts.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import random
+import re
+import threading
+import time
+import traceback
+from collections import deque
+from urllib.parse import quote, urlsplit
+
+from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_inputs as inputs
+from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_response as response
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_countries import COUNTRY_NAMES
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiApiError, KmiInputError
+
+try:
+    import requests
+    from urllib3.util.retry import Retry
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+COLLECTION_VERSION = "0.1.0"
+USER_AGENT = "kentik.kmi/%s" % COLLECTION_VERSION
+API_PREFIX = "/kmi/v202212"
+REGIONS = {"us": "https://grpc.api.kentik.com", "eu": "https://grpc.api.kentik.eu"}
+GLOBAL_MARKET = "planet$earth"
+
+ENV_EMAIL = "KTAPI_AUTH_EMAIL"
+ENV_TOKEN = "KTAPI_AUTH_TOKEN"
+ENV_URL = "KTAPI_URL"
+
+RETRY_STATUSES = frozenset((429, 502, 503, 504))
+
+# Defaults of the connection options (shared with the doc fragments).
+DEFAULTS = {
+    "region": "us",
+    "validate_certs": True,
+    "timeout": 30.0,
+    "connect_timeout": 10.0,
+    "retries": 5,
+    "retry_backoff": 1.0,
+    "max_retry_wait": 120.0,
+    "requests_per_minute": 60,
+    "requests_per_hour": 3750,
+    "allow_insecure_http": False,
+}
+
+# Characters left as they are in a path segment (RFC 3986 pchar without '/').
+_PATH_SAFE = "-._~!$&'()*+,;=:@"
+
+
+def _segment(value):
+    return quote(str(value), safe=_PATH_SAFE)
+
+
+def _is_loopback(host):
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def base_url_for(region=None, api_url=None, allow_insecure_http=False):
+    """Return the API base URL from ``api_url`` or ``region``; reject unsafe URLs."""
+    if api_url:
+        parts = urlsplit(api_url.strip())
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise KmiInputError(
+                "api_url: %r is not an http(s) URL; use e.g. https://grpc.api.kentik.com." % api_url, option="api_url"
+            )
+        if parts.scheme == "http" and not _is_loopback(parts.hostname) and not allow_insecure_http:
+            raise KmiInputError(
+                "api_url: plain http:// is only allowed for loopback addresses (127.0.0.0/8, ::1, localhost); "
+                "use https://, or set allow_insecure_http=true to send the token unencrypted.",
+                option="api_url",
+            )
+        return api_url.strip().rstrip("/")
+    region = (region or DEFAULTS["region"]).strip().lower()
+    if region not in REGIONS:
+        raise KmiInputError("region: %r is not allowed; use one of: us, eu." % region, option="region")
+    return REGIONS[region]
+
+
+class _SlidingWindow:
+    """At most ``limit`` requests in any ``period`` seconds (0 = no limit)."""
+
+    def __init__(self, limit, period, clock=None, sleep=None):
+        self.limit = int(limit or 0)
+        self.period = period
+        self._sent = deque()
+        self._clock = clock or time.monotonic
+        self._sleep = sleep or time.sleep
+
+    def wait(self):
+        """Sleep until one more request fits, then count it; return the seconds slept."""
+        if self.limit <= 0:
+            return 0.0
+        now = self._clock()
+        while self._sent and now - self._sent[0] >= self.period:
+            self._sent.popleft()
+        slept = 0.0
+        if len(self._sent) >= self.limit:
+            slept = self._sent[0] + self.period - now
+            self._sleep(slept)
+            self._sent.popleft()
+        self._sent.append(self._clock())
+        return slept
+
+
+def _network_reason(exc):
+    """Name the network cause of a requests exception in a few words."""
+    text = "%s %r" % (exc, exc)
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "connection timed out"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return "read timed out (no answer within the timeout)"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError) or "IncompleteRead" in text:
+        return "the response was cut short (connection closed mid-body)"
+    if "Connection refused" in text or "ConnectionRefusedError" in text:
+        return "connection refused"
+    if "reset" in text.lower() or "RemoteDisconnected" in text or "Connection aborted" in text:
+        return "connection reset by the server"
+    if "Name or service not known" in text or "NameResolutionError" in text or "getaddrinfo" in text:
+        return "the API host name could not be resolved"
+    return "network error (%s)" % type(exc).__name__
+
+
+def _error_body(resp):
+    """Return (code, message) from a gRPC-gateway error body, or (None, short description)."""
+    body = resp.content or b""
+    if not body.strip():
+        return None, None
+    try:
+        data = json.loads(body.decode("utf-8", "replace"))
+    except ValueError:
+        data = None
+    if isinstance(data, dict) and ("message" in data or "code" in data):
+        message = data.get("message")
+        return data.get("code"), str(message) if message else None
+    kind = resp.headers.get("Content-Type", "unknown type").split(";")[0]
+    title = re.search(rb"<title>(.*?)</title>", body, re.IGNORECASE | re.DOTALL)
+    if title:
+        return None, "non-JSON %s body titled %r" % (kind, title.group(1).decode("utf-8", "replace").strip()[:120])
+    return None, "non-JSON %s body of %d bytes" % (kind, len(body))
+
+
+class KmiClient:
+    """Client of the five KMI RPCs. Thread-safe; one per play or module run.
+
+    Connection values left as None come from the environment (KTAPI_AUTH_EMAIL,
+    KTAPI_AUTH_TOKEN, KTAPI_URL) and then from DEFAULTS. ``warn`` receives
+    one-line warnings (e.g. that retries happened); without it they are kept in
+    ``self.warnings``.
+    """
+
+    def __init__(
+        self,
+        api_email=None,
+        api_token=None,
+        region=None,
+        api_url=None,
+        validate_certs=None,
+        ca_path=None,
+        timeout=None,
+        connect_timeout=None,
+        retries=None,
+        retry_backoff=None,
+        max_retry_wait=None,
+        requests_per_minute=None,
+        requests_per_hour=None,
+        allow_insecure_http=None,
+        warn=None,
+    ):
+        if not HAS_REQUESTS:
+            raise KmiInputError("the Python library 'requests' is required on this host: pip install requests")
+        api_email = api_email if api_email is not None else os.environ.get(ENV_EMAIL)
+        api_token = api_token if api_token is not None else os.environ.get(ENV_TOKEN)
+        api_url = api_url if api_url is not None else os.environ.get(ENV_URL)
+        if not api_email or not api_token:
+            missing = [name for name, value in (("api_email", api_email), ("api_token", api_token)) if not value]
+            raise KmiInputError(
+                "%s: missing; set the option(s) or the environment variables %s and %s."
+                % (" and ".join(missing), ENV_EMAIL, ENV_TOKEN),
+                option=missing[0],
+            )
+
+        def pick(name, value):
+            return DEFAULTS[name] if value is None else value
+
+        self._secrets = [s for s in (str(api_token), str(api_email)) if s]
+        self.base_url = base_url_for(region, api_url, pick("allow_insecure_http", allow_insecure_http))
+        self.timeout = (float(pick("connect_timeout", connect_timeout)), float(pick("timeout", timeout)))
+        self.retries = int(pick("retries", retries))
+        self.retry_backoff = float(pick("retry_backoff", retry_backoff))
+        self.max_retry_wait = float(pick("max_retry_wait", max_retry_wait))
+        self._windows = (
+            _SlidingWindow(pick("requests_per_minute", requests_per_minute), 60.0),
+            _SlidingWindow(pick("requests_per_hour", requests_per_hour), 3600.0),
+        )
+        self._pace_lock = threading.Lock()
+        self._markets_lock = threading.Lock()
+        self._markets = None
+        self.warnings = []
+        self._warn = warn or self.warnings.append
+        self.request_count = 0
+
+        self._session = requests.Session()
+        self._session.headers.update(
+            {
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+                "X-CH-Auth-Email": str(api_email),
+                "X-CH-Auth-API-Token": str(api_token),
+            }
+        )
+        self._session.verify = ca_path if ca_path else bool(pick("validate_certs", validate_certs))
+
+    # ------------------------------------------------------------------ RPCs
+
+    def list_markets(self):
+        """ListMarkets: return [{market_id, name}]."""
+        data = self._call("ListMarkets", "GET", "/markets")
+        return self._shape("ListMarkets", data, response.LIST_MARKETS)["markets"]
+
+    def resolve_market(self, market, option="market"):
+        """Return {market_id, name} for a market id, name (any case) or ISO country code."""
+        text = inputs.normalize_market_text(market, option)
+        markets = self._market_list()
+        lowered = text.lower()
+        for key in ("market_id", "name"):
+            for entry in markets:
+                if entry[key] == text or entry[key].lower() == lowered:
+                    return {"market_id": entry["market_id"], "name": entry["name"]}
+        country_names = [n.lower() for n in COUNTRY_NAMES.get(text.upper(), ())] if len(text) == 2 else []
+        for entry in markets:
+            if entry["name"].lower() in country_names:
+                return {"market_id": entry["market_id"], "name": entry["name"]}
+        hint = inputs.did_you_mean(text, [m["name"] for m in markets] + [m["market_id"] for m in markets])
+        raise KmiInputError(
+            "%s: %r is not a KMI market (by id, name or ISO country code); %d markets exist, "
+            "list them with kentik.kmi.kmi_markets_info.%s" % (option, text, len(markets), hint),
+            option=option,
+        )
+
+    def get_rankings(self, market, rank_type="customer_base", ip="v4", limit=600):
+        """GetRankings: return {market, rankings: [...], invalid_count}."""
+        rank_type = inputs.normalize_rank_type(rank_type)
+        ip = inputs.normalize_ip(ip)
+        limit = inputs.normalize_limit(limit)
+        resolved = self.resolve_market(market)
+        path = "/market/%s/rankings/%s/ip/%s" % (_segment(resolved["market_id"]), _segment(rank_type), ip)
+        data = self._call("GetRankings", "POST", path, body={"limit": limit})
+        result = self._shape("GetRankings", data, response.GET_RANKINGS)
+        result["market"] = resolved
+        return result
+
+    def get_asn_details(
+        self,
+        market,
+        asn,
+        relationship="all",
+        ip="v4",
+        mutual_provider="all",
+        mutual_customer="all",
+        singlehomed_customer="all",
+    ):
+        """GetASNDetails: return {asn, name, country_name, customers, providers, peers}."""
+        asn = inputs.normalize_asn(asn)
+        relationship = inputs.normalize_relationship(relationship)
+        body = {
+            "ip": inputs.normalize_ip(ip),
+            "mutualProvider": inputs.normalize_filter(mutual_provider, "mutual_provider"),
+            "mutualCustomer": inputs.normalize_filter(mutual_customer, "mutual_customer"),
+            "singlehomedCustomer": inputs.normalize_filter(singlehomed_customer, "singlehomed_customer"),
+        }
+        resolved = self.resolve_market(market)
+        path = "/market/%s/network/%d/%s" % (_segment(resolved["market_id"]), asn, relationship)
+        data = self._call("GetASNDetails", "POST", path, body=body)
+        details = self._shape("GetASNDetails", data, response.GET_ASN_DETAILS)["asn_details"]
+        if not details["asn"]:
+            details["asn"] = asn
+        return details
+
+    def get_insights(self, asn=None, market=None, ip="v4", lookback=1, types=None, magnitude=1, limit=100):
+        """GetGlobalInsights (asn None) or GetASNInsights: return [insight]."""
+        asn = None if asn is None else inputs.normalize_asn(asn)
+        params = {
+            "ip": inputs.normalize_ip(ip),
+            "lookback": inputs.normalize_lookback(lookback),
+            "magnitude": inputs.normalize_magnitude(magnitude),
+            "limit": inputs.normalize_limit(limit),
+        }
+        kinds = inputs.normalize_insight_types(types)
+        if kinds:
+            params["types"] = kinds
+        if market is not None:
+            params["marketId"] = self.resolve_market(market)["market_id"]
+        if asn is None:
+            operation, path = "GetGlobalInsights", "/insights"
+        else:
+            operation, path = "GetASNInsights", "/insights/%d" % asn
+        data = self._call(operation, "GET", path, params=params)
+        return self._shape(operation, data, response.GET_INSIGHTS)["insights"]
+
+    # -------------------------------------------------------------- plumbing
+
+    def _market_list(self):
+        with self._markets_lock:
+            if self._markets is None:
+                self._markets = self.list_markets()
+            return self._markets
+
+    def _shape(self, operation, data, fields):
+        try:
+            return response.normalize(data, fields)
+        except response.ResponseShapeError as exc:
+            raise self._fail(operation, "the answer does not have the spec's shape: %s" % exc) from None
+
+    def _redact(self, text):
+        for secret in self._secrets:
+            text = text.replace(secret, "********")
+        return text
+
+    def _fail(self, operation, reason, **kwargs):
+        exc = KmiApiError(operation, reason, **kwargs)
+        exc.args = (self._redact(str(exc)),)
+        exc.reason = self._redact(exc.reason)
+        if exc.kentik_message:
+            exc.kentik_message = self._redact(exc.kentik_message)
+        return exc
+
+    def _pace(self):
+        with self._pace_lock:
+            for window in self._windows:
+                window.wait()
+
+    def _backoff(self, attempt):
+        ceiling = self.retry_backoff * (2 ** (attempt - 1))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+    def _retry_after(self, resp):
+        value = resp.headers.get("Retry-After")
+        if not value:
+            return None
+        try:
+            return max(0.0, float(Retry(0).parse_retry_after(value)))
+        except Exception:  # an unparsable header falls back to our own backoff
+            return None
+
+    def _call(self, operation, method, path, params=None, body=None):
+        """Send one RPC with pacing and retries; return the decoded JSON object."""
+        url = self.base_url + API_PREFIX + path
+        attempt = 0
+        waited = 0.0
+        failures = []
+        while True:
+            attempt += 1
+            self._pace()
+            self.request_count += 1
+            status, retry_after = None, None
+            try:
+                resp = self._session.request(method, url, params=params, json=body, timeout=self.timeout)
+                resp.content  # read the whole body here, so that a cut-short body is a network failure
+            except requests.exceptions.SSLError as exc:
+                raise self._fail(
+                    operation,
+                    "TLS error talking to %s: %s" % (self.base_url, exc),
+                    attempts=attempt,
+                    hint="check validate_certs / ca_path",
+                ) from None
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+                reason = _network_reason(exc)
+            except requests.exceptions.RequestException as exc:
+                raise self._fail(operation, "request error: %s" % exc, attempts=attempt) from None
+            else:
+                status = resp.status_code
+                if status < 400:
+                    return self._decode(operation, resp, attempt, failures, waited)
+                code, message = _error_body(resp)
+                if status not in RETRY_STATUSES:
+                    raise self._fail(
+                        operation, resp.reason or "error", status=status, code=code, kentik_message=message, attempts=attempt
+                    )
+                reason = "HTTP %d" % status
+                retry_after = self._retry_after(resp)
+            failures.append(reason)
+            delay = retry_after if retry_after is not None else self._backoff(attempt)
+            if attempt > self.retries or waited + delay > self.max_retry_wait:
+                detail = failures[-1] if status is None else (resp.reason or "error")
+                if attempt <= self.retries:
+                    detail += " (the next wait of %.1f s would pass max_retry_wait %.0f s)" % (delay, self.max_retry_wait)
+                kwargs = {"status": status, "attempts": attempt}
+                if status is not None:
+                    kwargs["code"], kwargs["kentik_message"] = code, message
+                raise self._fail(operation, detail, **kwargs)
+            time.sleep(delay)
+            waited += delay
+
+    def _decode(self, operation, resp, attempt, failures, waited):
+        if failures:
+            self._warn(
+                "KMI %s succeeded after %d retries (%s); waited %.1f s in all."
+                % (operation, len(failures), ", ".join(failures), waited)
+            )
+        if not resp.content.strip():
+            raise self._fail(operation, "the API answered HTTP %d with an empty body" % resp.status_code, attempts=attempt)
+        try:
+            data = json.loads(resp.content.decode("utf-8"))
+        except ValueError:
+            code, description = _error_body(resp)
+            raise self._fail(
+                operation, "the API answered HTTP %d with malformed JSON (%s)" % (resp.status_code, description),
+                attempts=attempt,
+                hint="a proxy or load balancer may have answered instead of Kentik",
+            ) from None
+        if not isinstance(data, dict):
+            raise self._fail(operation, "the API answered with JSON that is not an object", attempts=attempt)
+        return data

@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The two errors kentik.kmi raises: bad input (before any request) and API failure."""
+
+from __future__ import annotations
+
+# Hints shown after an API failure, by HTTP status.
+_HINTS = {
+    400: "check the options sent; the API rejected the request",
+    401: "check KTAPI_AUTH_EMAIL / KTAPI_AUTH_TOKEN (api_email / api_token)",
+    403: "the user has no Market Intelligence permission; ask your Kentik admin",
+    404: "check the market and the AS number; list markets with kentik.kmi.kmi_markets_info",
+    429: "Kentik's rate limit was hit; lower the request rate or raise max_retry_wait",
+}
+
+
+class KmiError(Exception):
+    """Base of every kentik.kmi error; str() is one line fit to show a user."""
+
+
+class KmiInputError(KmiError, ValueError):
+    """A value given by the user is not allowed. Raised before any request."""
+
+    def __init__(self, message, option=None):
+        super().__init__(message)
+        self.option = option
+
+
+class KmiApiError(KmiError):
+    """A KMI request failed.
+
+    Attributes: operation (e.g. 'GetRankings'), status (HTTP status or None for
+    network failures), code and kentik_message (from Kentik's error body when it
+    has one), reason (what went wrong, in words), attempts (requests sent).
+    """
+
+    def __init__(self, operation, reason, status=None, code=None, kentik_message=None, attempts=1, hint=None):
+        self.operation = operation
+        self.reason = reason
+        self.status = status
+        self.code = code
+        self.kentik_message = kentik_message
+        self.attempts = attempts
+        self.hint = hint if hint is not None else _HINTS.get(status)
+        super().__init__(self._text())
+
+    def _text(self):
+        parts = ["KMI %s failed" % self.operation]
+        if self.attempts > 1:
+            parts.append("gave up after %d attempts" % self.attempts)
+        if self.status is not None:
+            parts.append("HTTP %d" % self.status)
+        parts.append(self.reason)
+        if self.kentik_message:
+            parts.append("Kentik says: %s" % self.kentik_message)
+        text = ": ".join(parts)
+        if self.hint:
+            text += " (hint: %s)" % self.hint
+        return " ".join(text.split())

@@ -1,0 +1,425 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The KMI API simulator: an HTTP server on loopback that answers the five
+KMI v202212 RPCs as Kentik's gRPC gateway does, plus a control API under /_sim/.
+
+In-process use (tests):   sim = Simulator(); sim.start(); ... sim.url ...; sim.stop()
+Command line:             python3 -m simulator --port 8700   (see simulator/README.md)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import struct
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from simulator.dataset import FAMILIES, RANK_TYPES, Dataset
+from simulator.faults import FaultPlan, FaultPlanError
+from simulator.ratelimit import RateLimiter
+
+PREFIX = "/kmi/v202212"
+DEFAULT_USERS = {
+    # email: (token, has KMI permission)
+    "sim@example.com": ("sim-token", True),
+    "nokmi@example.com": ("nokmi-token", False),
+}
+RELATIONSHIPS = ("all", "customers", "providers", "peers")
+FILTERS = ("all", "only", "exclude")
+INSIGHT_TYPES = (
+    "market_entrance", "market_exit", "ranking_gain", "ranking_loss",
+    "start_prefix_origination", "stop_prefix_origination", "increase_prefix_origination",
+    "decrease_prefix_origination", "customer_gain", "customer_loss", "customer_routing_gain",
+    "customer_routing_loss", "provider_gain", "provider_loss", "provider_routing_gain", "provider_routing_loss",
+)
+
+# gRPC status codes the gateway puts in error bodies, by HTTP status.
+GRPC_CODES = {400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 429: 8, 500: 13, 502: 14, 503: 14, 504: 4}
+
+ROUTES = (
+    ("GET", re.compile(r"^/markets$"), "ListMarkets"),
+    ("POST", re.compile(r"^/market/(?P<market_id>[^/]+)/rankings/(?P<rank_type>[^/]+)/ip/(?P<ip>[^/]+)$"), "GetRankings"),
+    ("POST", re.compile(r"^/market/(?P<market_id>[^/]+)/network/(?P<asn>[^/]+)/(?P<type>[^/]+)$"), "GetASNDetails"),
+    ("GET", re.compile(r"^/insights$"), "GetGlobalInsights"),
+    ("GET", re.compile(r"^/insights/(?P<asn>[^/]+)$"), "GetASNInsights"),
+)
+
+HTML_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Proxy Authentication Required</title></head>"
+    b"<body><h1>Access denied by corporate proxy</h1><p>Please log in.</p></body></html>"
+)
+
+
+class ApiError(Exception):
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _camel(name):
+    head, *rest = name.split("_")
+    return head + "".join(word.capitalize() for word in rest)
+
+
+def encode(value):
+    """Encode as the gateway does: camelCase keys, integers as strings, defaults omitted."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if item in (None, "", [], {}) or item is False or (isinstance(item, int) and not isinstance(item, bool) and item == 0):
+                continue
+            out[_camel(key)] = encode(item)
+        return out
+    if isinstance(value, list):
+        return [encode(item) for item in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _int_param(value, name, default):
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ApiError(400, "invalid value for %s: %r is not an integer" % (name, value)) from None
+
+
+class Simulator:
+    """One simulator: dataset, users, fault plan, rate limiter and request log."""
+
+    def __init__(self, dataset="small", host="127.0.0.1", port=0, users=None):
+        self.dataset = dataset if isinstance(dataset, Dataset) else Dataset.load(dataset)
+        self.users = dict(DEFAULT_USERS if users is None else users)
+        self.faults = FaultPlan()
+        self.rate_limit = RateLimiter()
+        self._log = []
+        self._log_lock = threading.Lock()
+        self._started = time.monotonic()
+        self.stopping = threading.Event()
+        self._server = ThreadingHTTPServer((host, port), _Handler)
+        self._server.daemon_threads = True
+        self._server.simulator = self
+        self._thread = None
+
+    @property
+    def url(self):
+        host, port = self._server.server_address[:2]
+        return "http://%s:%d" % (host, port)
+
+    def start(self):
+        self._thread = threading.Thread(target=self._server.serve_forever, name="kmi-simulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self):
+        self._server.serve_forever()
+
+    def stop(self):
+        self.stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # ---------------------------------------------------------------- log
+    def record(self, entry):
+        with self._log_lock:
+            entry["seq"] = len(self._log) + 1
+            entry["time"] = round(time.monotonic() - self._started, 4)
+            self._log.append(entry)
+
+    def log(self):
+        with self._log_lock:
+            return [dict(e) for e in self._log]
+
+    def reset(self):
+        """Clear the log, the fault plan and the rate-limit mode."""
+        with self._log_lock:
+            self._log = []
+        self.faults.clear()
+        self.rate_limit.configure(False)
+
+    # ------------------------------------------------------------- answers
+    def answer(self, operation, params, query, body):
+        data = self.dataset
+        if operation == "ListMarkets":
+            return {"markets": data.markets}
+        if operation == "GetRankings":
+            market_id = self._market(params["market_id"])
+            rank_type = params["rank_type"]
+            if rank_type not in RANK_TYPES:
+                raise ApiError(400, "invalid rank type %r; allowed: %s" % (rank_type, ", ".join(RANK_TYPES)))
+            ip = self._family(params["ip"])
+            limit = _int_param(body.get("limit"), "limit", 600) or 600
+            if limit < 0:
+                raise ApiError(400, "invalid limit %d" % limit)
+            return {"rankings": data.rankings(market_id, rank_type, ip, limit), "invalid_count": 0}
+        if operation == "GetASNDetails":
+            market_id = self._market(params["market_id"])
+            asn = self._asn(params["asn"])
+            relationship = params["type"] or "all"
+            if relationship not in RELATIONSHIPS:
+                raise ApiError(400, "invalid type %r; allowed: %s" % (relationship, ", ".join(RELATIONSHIPS)))
+            ip = self._family(body.get("ip") or "v4")
+            filters = {}
+            for field, key in (
+                ("mutual_provider", "mutualProvider"),
+                ("mutual_customer", "mutualCustomer"),
+                ("singlehomed_customer", "singlehomedCustomer"),
+            ):
+                mode = body.get(key, body.get(field)) or "all"
+                if mode not in FILTERS:
+                    raise ApiError(400, "invalid %s %r; allowed: all, only, exclude" % (key, mode))
+                filters[field] = mode
+            details = data.asn_details(market_id, asn, relationship, ip, filters)
+            if details is None:
+                raise ApiError(404, "ASN %d not found in market %s" % (asn, market_id))
+            return {"asn_details": details}
+        # insights
+        asn = self._asn(params["asn"]) if operation == "GetASNInsights" else None
+        market_id = self._market(_first(query, "marketId") or _first(query, "market_id") or "planet$earth")
+        ip = self._family(_first(query, "ip") or "v4")
+        lookback = _int_param(_first(query, "lookback"), "lookback", 1) or 1
+        if lookback not in (1, 7, 30):
+            raise ApiError(400, "invalid lookback %d; allowed: 1, 7, 30" % lookback)
+        magnitude = _int_param(_first(query, "magnitude"), "magnitude", 1) or 1
+        if not 1 <= magnitude <= 5:
+            raise ApiError(400, "invalid magnitude %d; allowed: 1 to 5" % magnitude)
+        limit = _int_param(_first(query, "limit"), "limit", 100) or 100
+        types = query.get("types", [])
+        bad = [t for t in types if t not in INSIGHT_TYPES]
+        if bad:
+            raise ApiError(400, "invalid insight types: %s" % ", ".join(bad))
+        return {"insights": data.find_insights(asn, market_id, ip, lookback, types, magnitude, limit)}
+
+    def _market(self, market_id):
+        if not self.dataset.has_market(market_id):
+            raise ApiError(404, "market %r not found" % market_id)
+        return market_id
+
+    @staticmethod
+    def _family(ip):
+        if ip not in FAMILIES:
+            raise ApiError(400, "invalid ip %r; allowed: v4, v6" % ip)
+        return ip
+
+    @staticmethod
+    def _asn(text):
+        if not text.isdigit() or not 0 < int(text) <= 4294967295:
+            raise ApiError(400, "invalid asn %r" % text)
+        return int(text)
+
+
+def _first(query, name):
+    values = query.get(name)
+    return values[0] if values else None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "kmi-simulator/0.1"
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        """Keep the console quiet; the request log is the record."""
+
+    @property
+    def sim(self):
+        return self.server.simulator
+
+    def do_GET(self):
+        self._dispatch("GET")
+
+    def do_POST(self):
+        self._dispatch("POST")
+
+    def do_DELETE(self):
+        self._dispatch("DELETE")
+
+    # ------------------------------------------------------------ plumbing
+    def _send(self, status, payload=None, raw=None, content_type="application/json", headers=None, length=None):
+        body = raw if raw is not None else json.dumps(payload).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body) if length is None else length))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+
+    def _send_error(self, status, message, headers=None):
+        self._send(status, {"code": GRPC_CODES.get(status, 2), "message": message, "details": []}, headers=headers)
+
+    def _read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _dispatch(self, method):
+        parts = urlsplit(self.path)
+        raw_body = self._read_body()
+        if parts.path.startswith("/_sim/"):
+            self._control(method, parts.path, raw_body)
+            return
+        query = parse_qs(parts.query)
+        entry = {
+            "method": method,
+            "path": parts.path,
+            "query": query,
+            "body": raw_body.decode("utf-8", "replace"),
+            "user_agent": self.headers.get("User-Agent", ""),
+            "operation": None,
+            "status": None,
+            "fault": None,
+        }
+        self.sim.record(entry)  # logged on arrival; status and fault are filled in below
+        self._api(method, parts.path, query, raw_body, entry)
+
+    def _api(self, method, path, query, raw_body, entry):
+        operation, params = None, {}
+        if path.startswith(PREFIX):
+            for route_method, pattern, name in ROUTES:
+                match = pattern.match(path[len(PREFIX):])
+                if match:
+                    if route_method != method:
+                        entry["status"] = 405
+                        self._send_error(405, "Method Not Allowed")
+                        return
+                    operation = name
+                    params = {k: unquote(v) for k, v in match.groupdict().items()}
+                    break
+        entry["operation"] = operation
+        if operation is None:
+            entry["status"] = 404
+            self._send_error(404, "Not Found")
+            return
+        if self.sim.faults.latency:
+            time.sleep(self.sim.faults.latency)
+        fault = self.sim.faults.take(operation)
+        if fault:
+            entry["fault"] = fault["kind"] if fault["kind"] != "status" else "status %d" % fault["status"]
+            entry["status"] = self._apply_fault(fault)
+            return
+        email = self.headers.get("X-CH-Auth-Email")
+        token = self.headers.get("X-CH-Auth-API-Token")
+        user = self.sim.users.get(email)
+        if not email or not token or user is None or user[0] != token:
+            entry["status"] = 401
+            self._send_error(401, "Unauthorized: invalid or missing X-CH-Auth-Email / X-CH-Auth-API-Token")
+            return
+        if not user[1]:
+            entry["status"] = 403
+            self._send_error(403, "Permission denied: user lacks admin.kmi:read")
+            return
+        verdict, seconds = self.sim.rate_limit.check(email)
+        if verdict == "reject":
+            entry["status"] = 429
+            entry["fault"] = "rate limit"
+            self._send_error(429, "Too many requests: rate limit exceeded", headers={"Retry-After": str(int(seconds))})
+            return
+        if verdict == "delay":
+            entry["fault"] = "rate limit delay"
+            time.sleep(seconds)
+        try:
+            body = json.loads(raw_body.decode("utf-8")) if raw_body.strip() else {}
+            if not isinstance(body, dict):
+                raise ApiError(400, "request body must be a JSON object")
+            answer = self.sim.answer(operation, params, query, body)
+        except ValueError:
+            entry["status"] = 400
+            self._send_error(400, "request body is not valid JSON")
+            return
+        except ApiError as exc:
+            entry["status"] = exc.status
+            self._send_error(exc.status, exc.message)
+            return
+        entry["status"] = 200
+        self._send(200, encode(answer))
+
+    def _apply_fault(self, fault):
+        kind = fault["kind"]
+        if kind == "status":
+            status = fault["status"]
+            headers = {"Retry-After": str(fault["retry_after"])} if fault.get("retry_after") is not None else None
+            if fault.get("html"):
+                self._send(status, raw=HTML_PAGE, content_type="text/html", headers=headers)
+            else:
+                self._send_error(status, fault.get("message", "simulated HTTP %d" % status), headers=headers)
+            return status
+        if kind == "reset":
+            self._abort()
+            return None
+        if kind == "stall":
+            deadline = time.monotonic() + float(fault.get("seconds", 10))
+            while time.monotonic() < deadline and not self.sim.stopping.is_set():
+                time.sleep(0.05)
+            self._abort()
+            return None
+        if kind == "truncated":
+            body = json.dumps(encode({"markets": self.sim.dataset.markets})).encode("utf-8")
+            self._send(200, raw=body[: len(body) // 2], length=len(body))
+            self._abort(reset=False)
+            return 200
+        if kind == "html":
+            self._send(200, raw=HTML_PAGE, content_type="text/html")
+            return 200
+        if kind == "empty":
+            self._send(200, raw=b"")
+            return 200
+        self._send(200, raw=b'{"markets": [{"marketId": "planet$earth", ')  # badjson: complete but invalid
+        return 200
+
+    def _abort(self, reset=True):
+        """Close the connection at once; with ``reset``, as a TCP RST."""
+        self.close_connection = True
+        if reset:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    # -------------------------------------------------------------- control
+    def _control(self, method, path, raw_body):
+        try:
+            body = json.loads(raw_body.decode("utf-8")) if raw_body.strip() else {}
+        except ValueError:
+            self._send(400, {"error": "body is not JSON"})
+            return
+        sim = self.sim
+        if path == "/_sim/log" and method == "GET":
+            log = sim.log()
+            self._send(200, {"count": len(log), "requests": log})
+        elif path == "/_sim/reset" and method == "POST":
+            sim.reset()
+            self._send(200, {"ok": True})
+        elif path == "/_sim/faults" and method == "POST":
+            try:
+                sim.faults.set(body)
+            except (FaultPlanError, TypeError, ValueError) as exc:
+                self._send(400, {"error": str(exc)})
+                return
+            self._send(200, {"ok": True, "pending": sim.faults.pending()})
+        elif path == "/_sim/rate_limit" and method == "POST":
+            try:
+                settings = {k: v for k, v in body.items() if k != "enabled"}
+                sim.rate_limit.configure(body.get("enabled", True), **settings)
+            except ValueError as exc:
+                self._send(400, {"error": str(exc)})
+                return
+            self._send(200, {"ok": True, "settings": sim.rate_limit.settings, "enabled": sim.rate_limit.enabled})
+        elif path == "/_sim/health" and method == "GET":
+            self._send(200, {"ok": True, "dataset": sim.dataset.source, "markets": len(sim.dataset.markets)})
+        else:
+            self._send(404, {"error": "unknown control endpoint %s %s" % (method, path)})

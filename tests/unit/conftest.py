@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Shared fixtures: one KMI simulator on loopback for the session, reset before each test."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+COLLECTION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+if COLLECTION_ROOT not in sys.path:
+    sys.path.insert(0, COLLECTION_ROOT)
+
+from simulator.server import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+EMAIL = "sim@example.com"
+TOKEN = "sim-token"
+
+
+@pytest.fixture(scope="session")
+def _simulator():
+    sim = Simulator(dataset="small").start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture()
+def sim(_simulator):
+    """The running simulator, with an empty log, no faults and no rate limit."""
+    _simulator.reset()
+    yield _simulator
+    _simulator.reset()
+
+
+@pytest.fixture()
+def make_client(sim):
+    """Build a KmiClient pointed at the simulator; keyword arguments override the defaults."""
+    from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import KmiClient
+
+    def _make(**kwargs):
+        options = {
+            "api_email": EMAIL,
+            "api_token": TOKEN,
+            "api_url": sim.url,
+            "retry_backoff": 0.01,
+            "timeout": 2,
+            "connect_timeout": 2,
+            "requests_per_minute": 0,
+        }
+        options.update(kwargs)
+        return KmiClient(**options)
+
+    return _make
+
+
+def api_requests(sim):
+    """The API requests (not control calls) the simulator has seen since the last reset."""
+    return sim.log()

@@ -1,0 +1,368 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""KmiClient against the live simulator over HTTP on loopback."""
+
+from __future__ import annotations
+
+import json
+from email.utils import formatdate
+
+import pytest
+
+from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_client
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import KmiClient, _SlidingWindow, base_url_for
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiApiError, KmiInputError
+
+TOKEN = "sim-token"
+EMAIL = "sim@example.com"
+
+
+def _ops(sim):
+    return [entry["operation"] for entry in sim.log()]
+
+
+# ------------------------------------------------------------------- the RPCs
+
+
+def test_list_markets(sim, make_client):
+    markets = make_client().list_markets()
+    assert {"market_id": "planet$earth", "name": "Global"} in markets
+    assert all(set(m) == {"market_id", "name"} for m in markets)
+    assert _ops(sim) == ["ListMarkets"]
+    assert sim.log()[0]["user_agent"] == "kentik.kmi/%s" % _kmi_client.COLLECTION_VERSION
+
+
+@pytest.mark.parametrize("market", ["country$de", "Germany", "germany", "DE", "de"])
+def test_rankings_market_by_id_name_or_country_code(sim, make_client, market):
+    result = make_client().get_rankings(market, limit=5)
+    assert result["market"] == {"market_id": "country$de", "name": "Germany"}
+    assert 0 < len(result["rankings"]) <= 5
+    assert sim.log()[-1]["path"] == "/kmi/v202212/market/country$de/rankings/customer_base/ip/v4"
+    assert json.loads(sim.log()[-1]["body"]) == {"limit": 5}
+
+
+def test_rankings_are_typed_and_ordered(make_client):
+    result = make_client().get_rankings("planet$earth", rank_type="customer_base", ip="v6")
+    rows = result["rankings"]
+    assert [row["rank"] for row in rows] == list(range(1, len(rows) + 1))
+    assert all(isinstance(row[key], int) for row in rows for key in ("asn", "rank", "rank_change", "score", "score_change"))
+    assert rows == sorted(rows, key=lambda r: -r["score"])
+    assert result["invalid_count"] == 0  # omitted by the gateway, defaulted by the client
+
+
+def test_markets_listed_once_per_client(sim, make_client):
+    client = make_client()
+    client.get_rankings("Germany")
+    client.get_rankings("Japan", rank_type="peering_base")
+    assert _ops(sim) == ["ListMarkets", "GetRankings", "GetRankings"]
+
+
+def test_wholesale_is_the_api_wholesome(sim, make_client):
+    make_client().get_rankings("US", rank_type="wholesale")
+    assert sim.log()[-1]["path"].endswith("/rankings/customer_base_wholesome/ip/v4")
+
+
+@pytest.mark.parametrize("asn", [64499, "64499", "AS64499", "as64499", " AS64499 "])
+def test_asn_details_accepts_every_asn_form(sim, make_client, asn):
+    details = make_client().get_asn_details("planet$earth", asn)
+    assert details["asn"] == 64499
+    assert details["name"].startswith("PRAIRIE-FIBER")
+    assert details["country_name"] == "United States"
+    assert {c["asn"] for c in details["customers"]} >= {64505, 64506}
+    assert details["providers"] and details["peers"]
+    assert sim.log()[-1]["path"] == "/kmi/v202212/market/planet$earth/network/64499/all"
+
+
+def test_asn_details_relationship_and_filters(sim, make_client):
+    details = make_client().get_asn_details(
+        "Global", "AS64499", relationship="customer", singlehomed_customer="only", ip="v4"
+    )
+    assert details["customers"] and all(c["singlehomed_customer"] for c in details["customers"])
+    assert details["providers"] == [] and details["peers"] == []
+    entry = sim.log()[-1]
+    assert entry["path"].endswith("/network/64499/customers")
+    assert json.loads(entry["body"]) == {
+        "ip": "v4",
+        "mutualProvider": "all",
+        "mutualCustomer": "all",
+        "singlehomedCustomer": "only",
+    }
+    flags = details["customers"][0]
+    assert isinstance(flags["mutual_customer"], bool) and isinstance(flags["score"], int)
+
+
+def test_global_and_asn_insights(sim, make_client):
+    client = make_client()
+    everything = client.get_insights(lookback=30, limit=200)
+    assert everything and all(isinstance(i["type"], int) and i["message"] for i in everything)
+    one = client.get_insights(asn="AS%d" % everything[0]["asn"], lookback=30)
+    assert one and {i["asn"] for i in one} == {everything[0]["asn"]}
+    chosen = client.get_insights(lookback=30, types=["customer_gain", "customer_loss"], magnitude=2, market="Global")
+    log = sim.log()
+    assert [e["operation"] for e in log] == ["GetGlobalInsights", "GetASNInsights", "ListMarkets", "GetGlobalInsights"]
+    assert log[-1]["query"]["types"] == ["customer_gain", "customer_loss"]
+    assert log[-1]["query"]["marketId"] == ["planet$earth"]
+    assert len(chosen) <= len(everything)
+
+
+# ---------------------------------------------------------------- retries
+
+
+@pytest.mark.parametrize("status", [429, 502, 503, 504])
+def test_retryable_status_recovers(sim, make_client, status):
+    sim.faults.set({"faults": [{"kind": "status", "status": status, "count": 2}]})
+    warnings = []
+    markets = make_client(warn=warnings.append).list_markets()
+    assert markets
+    assert [e["status"] for e in sim.log()] == [status, status, 200]
+    assert len(warnings) == 1 and "succeeded after 2 retries" in warnings[0] and "HTTP %d" % status in warnings[0]
+
+
+@pytest.mark.parametrize("kind", ["reset", "truncated", "stall"])
+def test_network_failures_recover(sim, make_client, kind):
+    sim.faults.set({"faults": [{"kind": kind, "seconds": 0.6}]})
+    client = make_client(timeout=0.3)
+    assert client.list_markets()
+    assert len(sim.log()) == 2
+    assert len(client.warnings) == 1
+
+
+def test_retry_after_seconds_is_honoured(sim, make_client):
+    sim.faults.set({"faults": [{"kind": "status", "status": 429, "retry_after": "1"}]})
+    make_client().list_markets()
+    first, second = sim.log()
+    assert second["time"] - first["time"] >= 1.0  # backoff alone would be ~0.01 s
+
+
+def test_retry_after_http_date_is_honoured(sim, make_client):
+    import time
+
+    when = formatdate(time.time() + 2, usegmt=True)
+    sim.faults.set({"faults": [{"kind": "status", "status": 503, "retry_after": when}]})
+    make_client().list_markets()
+    first, second = sim.log()
+    assert second["time"] - first["time"] >= 0.9  # the date has 1 s resolution
+
+
+def test_gives_up_after_retries(sim, make_client):
+    sim.faults.set({"faults": [{"kind": "status", "status": 503, "count": 10, "message": "busy"}]})
+    with pytest.raises(KmiApiError) as info:
+        make_client(retries=2).list_markets()
+    assert len(sim.log()) == 3
+    text = str(info.value)
+    assert "gave up after 3 attempts" in text and "HTTP 503" in text and "busy" in text
+    assert info.value.status == 503 and info.value.attempts == 3
+
+
+def test_retry_after_beyond_max_wait_fails_at_once(sim, make_client):
+    sim.faults.set({"faults": [{"kind": "status", "status": 429, "retry_after": "600"}]})
+    with pytest.raises(KmiApiError) as info:
+        make_client(max_retry_wait=5).list_markets()
+    assert len(sim.log()) == 1
+    assert "max_retry_wait" in str(info.value) and "HTTP 429" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "status, hint",
+    [(400, "options"), (401, "KTAPI_AUTH_EMAIL"), (403, "permission"), (404, "market"), (500, None)],
+)
+def test_non_retryable_status_fails_at_once(sim, make_client, status, hint):
+    sim.faults.set({"faults": [{"kind": "status", "status": status, "message": "kentik says no", "count": 5}]})
+    with pytest.raises(KmiApiError) as info:
+        make_client().list_markets()
+    assert len(sim.log()) == 1
+    text = str(info.value)
+    assert "HTTP %d" % status in text and "kentik says no" in text and "ListMarkets" in text
+    assert "\n" not in text
+    if hint:
+        assert hint in text
+    assert info.value.kentik_message == "kentik says no"
+
+
+def test_real_401_and_403_from_the_simulator(sim, make_client):
+    with pytest.raises(KmiApiError) as info:
+        make_client(api_token="wrong-token").list_markets()
+    assert info.value.status == 401 and "Unauthorized" in str(info.value)
+    with pytest.raises(KmiApiError) as info:
+        make_client(api_email="nokmi@example.com", api_token="nokmi-token").list_markets()
+    assert info.value.status == 403 and info.value.code == 7
+
+
+def test_unknown_asn_is_404_with_kentiks_message(sim, make_client):
+    with pytest.raises(KmiApiError) as info:
+        make_client().get_asn_details("Japan", 64499)
+    assert info.value.status == 404 and "not found" in info.value.kentik_message
+
+
+@pytest.mark.parametrize(
+    "kind, words",
+    [
+        ("html", "malformed JSON (non-JSON text/html body titled 'Proxy Authentication Required')"),
+        ("empty", "empty body"),
+        ("badjson", "malformed JSON"),
+    ],
+)
+def test_malformed_bodies_give_clear_errors(sim, make_client, kind, words):
+    sim.faults.set({"faults": [{"kind": kind}]})
+    with pytest.raises(KmiApiError) as info:
+        make_client().list_markets()
+    assert words in str(info.value)
+    assert len(sim.log()) == 1
+
+
+def test_html_error_page_from_a_proxy(sim, make_client):
+    sim.faults.set({"faults": [{"kind": "status", "status": 502, "html": True, "count": 9}]})
+    with pytest.raises(KmiApiError) as info:
+        make_client(retries=1).list_markets()
+    assert "Proxy Authentication Required" in str(info.value) and "HTTP 502" in str(info.value)
+
+
+def test_connection_refused_names_the_cause(make_client):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(KmiApiError) as info:
+        make_client(api_url="http://127.0.0.1:%d" % port, retries=1).list_markets()
+    assert "connection refused" in str(info.value) and info.value.status is None
+
+
+# ------------------------------------------------------------ secret hygiene
+
+
+def test_token_and_email_never_in_error_text(sim, make_client):
+    secret = "s3cr3t-T0KEN-value"
+    sim.users["leak@example.com"] = (secret, True)
+    sim.faults.set({"faults": [{"kind": "status", "status": 400, "message": "bad token %s for leak@example.com" % secret}]})
+    with pytest.raises(KmiApiError) as info:
+        make_client(api_email="leak@example.com", api_token=secret).list_markets()
+    for text in (str(info.value), repr(info.value), info.value.kentik_message):
+        assert secret not in text and "leak@example.com" not in text
+    del sim.users["leak@example.com"]
+
+
+# ------------------------------------------------------------- bad inputs
+
+
+BAD_CALLS = [
+    ("asn", lambda c: c.get_asn_details("Global", 0)),
+    ("asn", lambda c: c.get_asn_details("Global", -1)),
+    ("asn", lambda c: c.get_asn_details("Global", 4294967296)),
+    ("asn", lambda c: c.get_asn_details("Global", "ASX")),
+    ("asn", lambda c: c.get_asn_details("Global", "")),
+    ("asn", lambda c: c.get_asn_details("Global", {"asn": 1})),
+    ("asn", lambda c: c.get_asn_details("Global", True)),
+    ("asn", lambda c: c.get_insights(asn="AS1.5")),
+    ("ip", lambda c: c.get_rankings("Global", ip="v5")),
+    ("rank_type", lambda c: c.get_rankings("Global", rank_type="customer_bas")),
+    ("limit", lambda c: c.get_rankings("Global", limit=0)),
+    ("limit", lambda c: c.get_rankings("Global", limit=10 ** 9)),
+    ("relationship", lambda c: c.get_asn_details("Global", 64499, relationship="peer_s")),
+    ("mutual_provider", lambda c: c.get_asn_details("Global", 64499, mutual_provider="yes")),
+    ("singlehomed_customer", lambda c: c.get_asn_details("Global", 64499, singlehomed_customer=None)),
+    ("lookback", lambda c: c.get_insights(lookback=3)),
+    ("magnitude", lambda c: c.get_insights(magnitude=6)),
+    ("types", lambda c: c.get_insights(types=["customer_gains"])),
+    ("market", lambda c: c.get_rankings("")),
+    ("market", lambda c: c.get_rankings(None)),
+]
+
+
+@pytest.mark.parametrize("option, call", BAD_CALLS)
+def test_bad_input_rejected_before_any_request(sim, make_client, option, call):
+    client = make_client()
+    with pytest.raises(KmiInputError) as info:
+        call(client)
+    assert info.value.option == option
+    assert str(info.value).startswith(option + ":")
+    assert sim.log() == []
+
+
+def test_typos_get_suggestions(make_client):
+    with pytest.raises(KmiInputError, match="Did you mean 'customer_base'"):
+        make_client().get_rankings("Global", rank_type="customer_bsae")
+
+
+def test_unknown_market_suggests_close_names_after_listing_markets(sim, make_client):
+    with pytest.raises(KmiInputError) as info:
+        make_client().get_rankings("Germny")
+    assert "Did you mean 'Germany'" in str(info.value)
+    assert _ops(sim) == ["ListMarkets"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, option",
+    [
+        ({"api_url": "ftp://127.0.0.1"}, "api_url"),
+        ({"api_url": "http://192.0.2.10:8700"}, "api_url"),
+        ({"api_url": "http://kmi.example.com"}, "api_url"),
+        ({"api_url": None, "region": "mars"}, "region"),
+        ({"api_email": ""}, "api_email"),
+        ({"api_token": ""}, "api_token"),
+    ],
+)
+def test_bad_connection_options(make_client, monkeypatch, kwargs, option):
+    monkeypatch.delenv("KTAPI_AUTH_EMAIL", raising=False)
+    monkeypatch.delenv("KTAPI_AUTH_TOKEN", raising=False)
+    monkeypatch.delenv("KTAPI_URL", raising=False)
+    with pytest.raises(KmiInputError) as info:
+        make_client(**kwargs)
+    assert info.value.option == option
+
+
+def test_missing_credentials_names_the_env_vars(monkeypatch):
+    monkeypatch.delenv("KTAPI_AUTH_EMAIL", raising=False)
+    monkeypatch.delenv("KTAPI_AUTH_TOKEN", raising=False)
+    with pytest.raises(KmiInputError, match="KTAPI_AUTH_EMAIL and KTAPI_AUTH_TOKEN"):
+        KmiClient()
+
+
+def test_credentials_and_url_from_environment(sim, monkeypatch):
+    monkeypatch.setenv("KTAPI_AUTH_EMAIL", EMAIL)
+    monkeypatch.setenv("KTAPI_AUTH_TOKEN", TOKEN)
+    monkeypatch.setenv("KTAPI_URL", sim.url)
+    assert KmiClient(requests_per_minute=0).list_markets()
+    assert len(sim.log()) == 1
+
+
+def test_base_urls():
+    assert base_url_for("us") == "https://grpc.api.kentik.com"
+    assert base_url_for("EU") == "https://grpc.api.kentik.eu"
+    assert base_url_for(api_url="http://localhost:8700/") == "http://localhost:8700"
+    assert base_url_for(api_url="http://[::1]:8700") == "http://[::1]:8700"
+    assert base_url_for(api_url="http://127.0.0.2:1") == "http://127.0.0.2:1"
+    assert base_url_for(api_url="http://kmi.internal:80", allow_insecure_http=True) == "http://kmi.internal:80"
+
+
+# ----------------------------------------------------------------- pacing
+
+
+def test_sliding_window_paces_requests():
+    now = [0.0]
+    slept = []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        now[0] += seconds
+
+    window = _SlidingWindow(3, 60.0, clock=lambda: now[0], sleep=sleep)
+    for dummy in range(3):
+        assert window.wait() == 0.0
+        now[0] += 1.0
+    assert window.wait() == pytest.approx(57.0)  # the first request leaves the window at t=60
+    assert slept == [pytest.approx(57.0)]
+    assert _SlidingWindow(0, 60.0).wait() == 0.0
+
+
+def test_client_paces_under_its_limit(sim, make_client, monkeypatch):
+    slept = []
+    monkeypatch.setattr(_kmi_client.time, "sleep", slept.append)
+    client = make_client(requests_per_minute=2)
+    client.list_markets()
+    client.list_markets()
+    assert slept == []
+    client.list_markets()
+    assert len(slept) == 1 and 50 < slept[0] <= 60
+    assert len(sim.log()) == 3
