@@ -34,7 +34,11 @@ def main(argv=None):
     parser.add_argument("--port-file", help="write the chosen port to this file once listening")
     args = parser.parse_args(argv)
 
-    if args.host != "localhost" and not ipaddress.ip_address(args.host).is_loopback:
+    try:
+        loopback = args.host == "localhost" or ipaddress.ip_address(args.host).is_loopback
+    except ValueError:  # a host name other than localhost
+        loopback = False
+    if not loopback:
         parser.error("--host must be a loopback address; the simulator never listens on a network")
     users = dict(DEFAULT_USERS)
     if args.user or args.user_without_kmi:

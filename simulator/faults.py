@@ -47,6 +47,8 @@ class FaultPlan:
                 raise FaultPlanError("a status fault needs an integer status: %r" % (fault,))
             entry = dict(fault)
             entry["count"] = int(fault.get("count", 1))
+            if entry["count"] < 1:
+                raise FaultPlanError("a fault's count must be 1 or more: %r" % (fault,))
             faults.append(entry)
         with self._lock:
             self.latency = float(plan.get("latency_ms", 0)) / 1000.0

@@ -230,6 +230,9 @@ def _first(query, name):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "kmi-simulator/0.1"
+    # Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and
+    # the client's delayed ACK hold every answer on a kept-alive connection for ~40 ms.
+    disable_nagle_algorithm = True
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         """Keep the console quiet; the request log is the record."""
@@ -396,6 +399,9 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw_body.decode("utf-8")) if raw_body.strip() else {}
         except ValueError:
             self._send(400, {"error": "body is not JSON"})
+            return
+        if not isinstance(body, dict):
+            self._send(400, {"error": "body must be a JSON object"})
             return
         sim = self.sim
         if path == "/_sim/log" and method == "GET":

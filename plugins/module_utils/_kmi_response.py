@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 # Field tables from the v202212 spec: field -> int, bool, str or (list, message).
@@ -42,6 +44,8 @@ GET_ASN_DETAILS = {"asn_details": ASN_DETAILS}
 GET_INSIGHTS = {"insights": (list, INSIGHT)}
 
 _DEFAULTS = {int: 0, bool: False, str: ""}
+# An int64 in a JSON string: decimal digits only (int() alone would also take "1_000" or non-ASCII digits).
+_INT_STRING = re.compile(r"-?[0-9]+\Z")
 
 
 class ResponseShapeError(ValueError):
@@ -55,11 +59,8 @@ def _to_int(value, path):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            pass
+    if isinstance(value, str) and _INT_STRING.match(value.strip()):
+        return int(value.strip())
     raise ResponseShapeError("%s: expected an integer, got %r" % (path, value))
 
 
