@@ -19,6 +19,7 @@ import threading
 import time
 import traceback
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote, urlsplit
 
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_inputs as inputs
@@ -300,6 +301,19 @@ class KmiClient:
             details["asn"] = asn
         return details
 
+    def get_asn_details_many(self, market, asns, workers=4, **filters):
+        """GetASNDetails for several ASNs at once (``workers`` in parallel, paced); results in request order."""
+        numbers = inputs.normalize_asn_list(asns)
+        workers = inputs.normalize_workers(workers)
+        checked = dict(filters)
+        checked["relationship"] = inputs.normalize_relationship(checked.get("relationship", "all"))
+        checked["ip"] = inputs.normalize_ip(checked.get("ip", "v4"))
+        for name in ("mutual_provider", "mutual_customer", "singlehomed_customer"):
+            checked[name] = inputs.normalize_filter(checked.get(name, "all"), name)
+        market_id = self.resolve_market(market)["market_id"]
+        with ThreadPoolExecutor(max_workers=min(workers, len(numbers))) as pool:
+            return list(pool.map(lambda asn: self.get_asn_details(market_id, asn, **checked), numbers))
+
     def get_insights(self, asn=None, market=None, ip="v4", lookback=1, types=None, magnitude=1, limit=100):
         """GetGlobalInsights (asn None) or GetASNInsights: return [insight]."""
         asn = None if asn is None else inputs.normalize_asn(asn)
@@ -352,6 +366,7 @@ class KmiClient:
         with self._pace_lock:
             for window in self._windows:
                 window.wait()
+            self.request_count += 1
 
     def _backoff(self, attempt):
         ceiling = self.retry_backoff * (2 ** (attempt - 1))
@@ -375,7 +390,6 @@ class KmiClient:
         while True:
             attempt += 1
             self._pace()
-            self.request_count += 1
             status, retry_after = None, None
             try:
                 resp = self._session.request(method, url, params=params, json=body, timeout=self.timeout)

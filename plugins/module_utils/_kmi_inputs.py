@@ -159,6 +159,17 @@ def normalize_limit(value, option="limit"):
     return number
 
 
+WORKERS_MAX = 16
+
+
+def normalize_workers(value, option="workers"):
+    """Return how many requests may run in parallel (1 to WORKERS_MAX)."""
+    number = _integer(value, option)
+    if number is None or not 1 <= number <= WORKERS_MAX:
+        raise KmiInputError("%s: %r is not allowed; use an integer from 1 to %d." % (option, value, WORKERS_MAX), option=option)
+    return number
+
+
 def normalize_lookback(value, option="lookback"):
     """Return 1, 7 or 30 (days)."""
     number = _integer(value, option)

@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Connection options of every kentik.kmi module and lookup (code: module_utils/_kmi_options.py)."""
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # The options themselves, shared by modules and lookups.
+    DOCUMENTATION = r"""
+options:
+  api_email:
+    description:
+      - Email of the Kentik user, sent as C(X-CH-Auth-Email).
+      - When not set, the E(KTAPI_AUTH_EMAIL) environment variable is used.
+    type: str
+    aliases: [email]
+  api_token:
+    description:
+      - API token of the Kentik user, sent as C(X-CH-Auth-API-Token). It never appears in output.
+      - When not set, the E(KTAPI_AUTH_TOKEN) environment variable is used.
+    type: str
+    aliases: [token]
+  region:
+    description:
+      - Kentik region whose API is called when O(api_url) is not set.
+      - V(us) is U(https://grpc.api.kentik.com), V(eu) is U(https://grpc.api.kentik.eu).
+    type: str
+    choices: [us, eu]
+    default: us
+  api_url:
+    description:
+      - Base URL of the API, for example the KMI simulator C(http://127.0.0.1:8700).
+      - Overrides O(region). When not set, the E(KTAPI_URL) environment variable is used.
+      - Plain C(http://) is accepted only for loopback addresses unless O(allow_insecure_http=true).
+    type: str
+  allow_insecure_http:
+    description:
+      - Allow a plain C(http://) O(api_url) that is not a loopback address. The token then travels unencrypted.
+    type: bool
+    default: false
+  validate_certs:
+    description:
+      - Whether to verify the API's TLS certificate.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A CA bundle file (or directory) to verify the API's certificate with, for example a TLS-inspecting proxy's CA.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for the API's answer (read timeout).
+    type: float
+    default: 30
+  connect_timeout:
+    description:
+      - Seconds to wait for the connection to the API.
+    type: float
+    default: 10
+  retries:
+    description:
+      - How many times a request is retried after HTTP 429, 502, 503, 504, a reset connection or a timeout.
+      - HTTP 400, 401, 403 and 404 are never retried.
+    type: int
+    default: 5
+  retry_backoff:
+    description:
+      - Base of the jittered exponential backoff between retries, in seconds. A C(Retry-After) header wins.
+    type: float
+    default: 1
+  max_retry_wait:
+    description:
+      - Cap on the total seconds spent waiting between retries of one request.
+    type: float
+    default: 120
+  requests_per_minute:
+    description:
+      - Pacing. At most this many requests in any minute from one client (Kentik answers 429 past 60). V(0) turns pacing off.
+    type: int
+    default: 60
+  requests_per_hour:
+    description:
+      - Pacing. At most this many requests in any hour from one client (Kentik answers 429 past 3750). V(0) turns pacing off.
+    type: int
+    default: 3750
+requirements:
+  - requests >= 2.25.0
+"""
+
+    # Where lookups also read the connection options from (env, vars, ini).
+    PLUGINS = r"""
+options:
+  api_email:
+    env:
+      - name: KTAPI_AUTH_EMAIL
+    vars:
+      - name: kmi_api_email
+    ini:
+      - section: kentik_kmi
+        key: api_email
+  api_token:
+    env:
+      - name: KTAPI_AUTH_TOKEN
+    vars:
+      - name: kmi_api_token
+  region:
+    env:
+      - name: KTAPI_REGION
+    vars:
+      - name: kmi_region
+    ini:
+      - section: kentik_kmi
+        key: region
+  api_url:
+    env:
+      - name: KTAPI_URL
+    vars:
+      - name: kmi_api_url
+    ini:
+      - section: kentik_kmi
+        key: api_url
+"""

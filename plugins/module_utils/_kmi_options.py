@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The connection options, defined once in code for modules and lookups.
+
+Modules merge CONNECTION_ARGSPEC into their argument_spec; lookups declare the
+same options through the kentik.kmi.connection doc fragment. Both build their
+client with client_from_options(get), where ``get(name)`` reads one option.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import DEFAULTS, KmiClient
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiInputError
+
+try:
+    import jmespath
+except ImportError:
+    HAS_JMESPATH = False
+    JMESPATH_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_JMESPATH = True
+    JMESPATH_IMPORT_ERROR = None
+
+CONNECTION_ARGSPEC = {
+    "api_email": {"type": "str", "aliases": ["email"], "fallback": (env_fallback, ["KTAPI_AUTH_EMAIL"])},
+    "api_token": {"type": "str", "aliases": ["token"], "no_log": True, "fallback": (env_fallback, ["KTAPI_AUTH_TOKEN"])},
+    "region": {"type": "str", "choices": ["us", "eu"], "default": DEFAULTS["region"]},
+    "api_url": {"type": "str", "fallback": (env_fallback, ["KTAPI_URL"])},
+    "allow_insecure_http": {"type": "bool", "default": DEFAULTS["allow_insecure_http"]},
+    "validate_certs": {"type": "bool", "default": DEFAULTS["validate_certs"]},
+    "ca_path": {"type": "path"},
+    "timeout": {"type": "float", "default": DEFAULTS["timeout"]},
+    "connect_timeout": {"type": "float", "default": DEFAULTS["connect_timeout"]},
+    "retries": {"type": "int", "default": DEFAULTS["retries"]},
+    "retry_backoff": {"type": "float", "default": DEFAULTS["retry_backoff"]},
+    "max_retry_wait": {"type": "float", "default": DEFAULTS["max_retry_wait"]},
+    "requests_per_minute": {"type": "int", "default": DEFAULTS["requests_per_minute"]},
+    "requests_per_hour": {"type": "int", "default": DEFAULTS["requests_per_hour"]},
+}
+
+CONNECTION_OPTIONS = tuple(CONNECTION_ARGSPEC)
+
+
+def client_from_options(get, warn=None):
+    """Return a KmiClient from the connection options; ``get(name)`` returns one option's value."""
+    return KmiClient(warn=warn, **{name: get(name) for name in CONNECTION_OPTIONS})
+
+
+def compile_query(expression, option="query"):
+    """Check a JMESPath expression before any request; return it compiled (None when not set)."""
+    if not expression:
+        return None
+    if not HAS_JMESPATH:
+        raise KmiInputError("%s: the Python library 'jmespath' is required on this host: pip install jmespath" % option, option=option)
+    try:
+        return jmespath.compile(expression)
+    except jmespath.exceptions.JMESPathError as exc:
+        raise KmiInputError("%s: %r is not a valid JMESPath expression: %s" % (option, expression, exc), option=option) from None
+
+
+def apply_query(value, compiled):
+    """Apply a compiled JMESPath expression to ``value`` (None: ``value`` unchanged)."""
+    return value if compiled is None else compiled.search(value)
