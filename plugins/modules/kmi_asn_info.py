@@ -16,23 +16,12 @@ description:
 author:
   - kentik.kmi contributors (@kentik-kmi)
 options:
-  market:
-    description:
-      - The market, as its id (V(planet$earth)), its name (V(Germany), any case) or an ISO 3166 country code (V(DE)).
-    type: str
-    required: true
   asn:
     description:
       - One AS number or a list of them, each written V(15169), V(AS15169) or V(as15169).
     type: list
     elements: raw
     required: true
-  ip:
-    description:
-      - IP address family.
-    type: str
-    default: v4
-    choices: [v4, v6]
   relationship:
     description:
       - Which relationships to return. The singular forms V(customer), V(provider) and V(peer) mean the same as the plural ones.
@@ -69,10 +58,9 @@ options:
     type: str
 extends_documentation_fragment:
   - kentik.kmi.connection
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it runs in check mode as usual.
+  - kentik.kmi.info_module
+  - kentik.kmi.info_module.market
+  - kentik.kmi.info_module.ip
 """
 
 EXAMPLES = r"""

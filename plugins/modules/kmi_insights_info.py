@@ -23,12 +23,6 @@ options:
     description:
       - The market, as its id, its name or an ISO 3166 country code. The API's default (the global market) when not set.
     type: str
-  ip:
-    description:
-      - IP address family.
-    type: str
-    default: v4
-    choices: [v4, v6]
   lookback:
     description:
       - How many days back to look.
@@ -73,10 +67,8 @@ options:
     type: str
 extends_documentation_fragment:
   - kentik.kmi.connection
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it runs in check mode as usual.
+  - kentik.kmi.info_module
+  - kentik.kmi.info_module.ip
 """
 
 EXAMPLES = r"""

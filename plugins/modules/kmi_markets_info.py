@@ -27,10 +27,7 @@ options:
     type: str
 extends_documentation_fragment:
   - kentik.kmi.connection
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it runs in check mode as usual.
+  - kentik.kmi.info_module
 notes:
   - "Runs where the task runs: use C(delegate_to: localhost) or a play on C(localhost)."
 """

@@ -15,12 +15,6 @@ description:
 author:
   - kentik.kmi contributors (@kentik-kmi)
 options:
-  market:
-    description:
-      - The market, as its id (V(planet$earth)), its name (V(Germany), any case) or an ISO 3166 country code (V(DE)).
-      - List markets with M(kentik.kmi.kmi_markets_info).
-    type: str
-    required: true
   rank_type:
     description:
       - What the ranking measures. V(customer_base_wholesome) is the API's spelling of wholesale;
@@ -45,10 +39,8 @@ options:
     type: str
 extends_documentation_fragment:
   - kentik.kmi.connection
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it runs in check mode as usual.
+  - kentik.kmi.info_module
+  - kentik.kmi.info_module.market
 """
 
 EXAMPLES = r"""
