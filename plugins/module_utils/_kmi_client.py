@@ -164,6 +164,18 @@ def _error_body(resp):
     return None, "non-JSON %s body of %d bytes" % (kind, len(body))
 
 
+def _details_query(relationship, ip, mutual_provider, mutual_customer, singlehomed_customer):
+    """Check GetASNDetails' options; return (relationship path segment, request body)."""
+    relationship = inputs.normalize_relationship(relationship)
+    body = {
+        "ip": inputs.normalize_ip(ip),
+        "mutualProvider": inputs.normalize_filter(mutual_provider, "mutual_provider"),
+        "mutualCustomer": inputs.normalize_filter(mutual_customer, "mutual_customer"),
+        "singlehomedCustomer": inputs.normalize_filter(singlehomed_customer, "singlehomed_customer"),
+    }
+    return relationship, body
+
+
 class KmiClient:
     """Client of the five KMI RPCs. Thread-safe; one per play or module run.
 
@@ -286,33 +298,40 @@ class KmiClient:
     ):
         """GetASNDetails: return {asn, name, country_name, customers, providers, peers}."""
         asn = inputs.normalize_asn(asn)
-        relationship = inputs.normalize_relationship(relationship)
-        body = {
-            "ip": inputs.normalize_ip(ip),
-            "mutualProvider": inputs.normalize_filter(mutual_provider, "mutual_provider"),
-            "mutualCustomer": inputs.normalize_filter(mutual_customer, "mutual_customer"),
-            "singlehomedCustomer": inputs.normalize_filter(singlehomed_customer, "singlehomed_customer"),
-        }
-        resolved = self.resolve_market(market)
-        path = "/market/%s/network/%d/%s" % (_segment(resolved["market_id"]), asn, relationship)
+        relationship, body = _details_query(relationship, ip, mutual_provider, mutual_customer, singlehomed_customer)
+        market_id = self.resolve_market(market)["market_id"]
+        return self._asn_details(market_id, asn, relationship, body)
+
+    def get_asn_details_many(
+        self,
+        market,
+        asns,
+        workers=4,
+        relationship="all",
+        ip="v4",
+        mutual_provider="all",
+        mutual_customer="all",
+        singlehomed_customer="all",
+    ):
+        """GetASNDetails for several ASNs at once (``workers`` in parallel, paced); results in request order.
+
+        Every input is checked before the first request.
+        """
+        numbers = inputs.normalize_asn_list(asns)
+        workers = inputs.normalize_workers(workers)
+        relationship, body = _details_query(relationship, ip, mutual_provider, mutual_customer, singlehomed_customer)
+        market_id = self.resolve_market(market)["market_id"]
+        with ThreadPoolExecutor(max_workers=min(workers, len(numbers))) as pool:
+            return list(pool.map(lambda asn: self._asn_details(market_id, asn, relationship, body), numbers))
+
+    def _asn_details(self, market_id, asn, relationship, body):
+        """Send one checked GetASNDetails request."""
+        path = "/market/%s/network/%d/%s" % (_segment(market_id), asn, relationship)
         data = self._call("GetASNDetails", "POST", path, body=body)
         details = self._shape("GetASNDetails", data, response.GET_ASN_DETAILS)["asn_details"]
         if not details["asn"]:
             details["asn"] = asn
         return details
-
-    def get_asn_details_many(self, market, asns, workers=4, **filters):
-        """GetASNDetails for several ASNs at once (``workers`` in parallel, paced); results in request order."""
-        numbers = inputs.normalize_asn_list(asns)
-        workers = inputs.normalize_workers(workers)
-        checked = dict(filters)
-        checked["relationship"] = inputs.normalize_relationship(checked.get("relationship", "all"))
-        checked["ip"] = inputs.normalize_ip(checked.get("ip", "v4"))
-        for name in ("mutual_provider", "mutual_customer", "singlehomed_customer"):
-            checked[name] = inputs.normalize_filter(checked.get(name, "all"), name)
-        market_id = self.resolve_market(market)["market_id"]
-        with ThreadPoolExecutor(max_workers=min(workers, len(numbers))) as pool:
-            return list(pool.map(lambda asn: self.get_asn_details(market_id, asn, **checked), numbers))
 
     def get_insights(self, asn=None, market=None, ip="v4", lookback=1, types=None, magnitude=1, limit=100):
         """GetGlobalInsights (asn None) or GetASNInsights: return [insight]."""
