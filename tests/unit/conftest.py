@@ -9,6 +9,7 @@ import os
 import sys
 
 import pytest
+import requests
 
 COLLECTION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 if COLLECTION_ROOT not in sys.path:
@@ -33,6 +34,15 @@ def sim(_simulator):
     _simulator.reset()
     yield _simulator
     _simulator.reset()
+
+
+@pytest.fixture()
+def http():
+    """A requests session for raw HTTP to the simulator (loopback only: never through an env proxy)."""
+    session = requests.Session()
+    session.trust_env = False
+    yield session
+    session.close()
 
 
 @pytest.fixture()

@@ -34,14 +34,6 @@ RANK_TYPES = (
 FILTERS = (("singlehomedCustomer", "customers"), ("mutualCustomer", "customers"), ("mutualProvider", "providers"))
 
 
-@pytest.fixture()
-def http():
-    session = requests.Session()
-    session.trust_env = False  # loopback only: never through a proxy from the environment
-    yield session
-    session.close()
-
-
 def _get(http, sim, path, headers=None, **kwargs):
     return http.get(sim.url + path, headers=AUTH if headers is None else headers, timeout=5, **kwargs)
 

@@ -18,7 +18,6 @@ import re
 from urllib.parse import quote
 
 import pytest
-import requests
 from jsonschema import Draft7Validator
 
 from simulator.dataset import RANK_TYPES
@@ -99,14 +98,6 @@ def spec():
                 return Spec(json.load(handle))
     pytest.skip("the KMI OpenAPI spec is not available (set KMI_SPEC_DIR); looked for: %s" % ", ".join(tried))
     return None
-
-
-@pytest.fixture()
-def http():
-    session = requests.Session()
-    session.trust_env = False  # loopback only: never through a proxy from the environment
-    yield session
-    session.close()
 
 
 def _path(template, **params):
