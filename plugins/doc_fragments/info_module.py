@@ -14,23 +14,3 @@ attributes:
     support: full
     description: The module only reads; it runs in check mode as usual.
 """
-
-    MARKET = r"""
-options:
-  market:
-    description:
-      - The market, as its id (V(planet$earth)), its name (V(Germany), any case) or an ISO 3166 country code (V(DE)).
-      - List markets with M(kentik.kmi.kmi_markets_info).
-    type: str
-    required: true
-"""
-
-    IP = r"""
-options:
-  ip:
-    description:
-      - IP address family.
-    type: str
-    default: v4
-    choices: [v4, v6]
-"""

@@ -10,6 +10,7 @@ failures into KmiApiError and answers into snake_case, typed dicts.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import json
 import os
@@ -84,6 +85,10 @@ def base_url_for(region=None, api_url=None, allow_insecure_http=False):
     """Return the API base URL from ``api_url`` or ``region``; reject unsafe URLs."""
     if api_url:
         parts = urlsplit(api_url.strip())
+        try:
+            parts.port
+        except ValueError:
+            raise KmiInputError("api_url: %r does not have a valid port (1 to 65535)." % api_url, option="api_url") from None
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise KmiInputError(
                 "api_url: %r is not an http(s) URL; use e.g. https://grpc.api.kentik.com." % api_url, option="api_url"
@@ -182,7 +187,9 @@ class KmiClient:
     Connection values left as None come from the environment (KTAPI_AUTH_EMAIL,
     KTAPI_AUTH_TOKEN, KTAPI_URL) and then from DEFAULTS. ``warn`` receives
     one-line warnings (e.g. that retries happened); without it they are kept in
-    ``self.warnings``.
+    ``self.warnings``. ``cache`` (lookups only, see plugin_utils/_kmi_cache.py)
+    answers repeated requests: ``cache.fetch(key, send)`` returns the decoded
+    answer for ``key``, calling ``send()`` only when it has none.
     """
 
     def __init__(
@@ -202,6 +209,7 @@ class KmiClient:
         requests_per_hour=None,
         allow_insecure_http=None,
         warn=None,
+        cache=None,
     ):
         if not HAS_REQUESTS:
             raise KmiInputError("the Python library 'requests' is required on this host: pip install requests")
@@ -220,6 +228,9 @@ class KmiClient:
             return DEFAULTS[name] if value is None else value
 
         self._secrets = [s for s in (str(api_token), str(api_email)) if s]
+        # Names the account in cache keys without holding its secrets in clear.
+        self._account = hashlib.sha256(("kentik.kmi\n%s\n%s" % (api_email, api_token)).encode("utf-8")).hexdigest()
+        self._cache = cache
         self.base_url = base_url_for(region, api_url, pick("allow_insecure_http", allow_insecure_http))
         self.timeout = (float(pick("connect_timeout", connect_timeout)), float(pick("timeout", timeout)))
         self.retries = int(pick("retries", retries))
@@ -276,15 +287,21 @@ class KmiClient:
 
     def get_rankings(self, market, rank_type="customer_base", ip="v4", limit=600):
         """GetRankings: return {market, rankings: [...], invalid_count}."""
+        return self.get_rankings_many([market], rank_type, ip, limit)[0]
+
+    def get_rankings_many(self, markets, rank_type="customer_base", ip="v4", limit=600):
+        """GetRankings for several markets, in order. Every input, each market too, is checked before the first GetRankings."""
         rank_type = inputs.normalize_rank_type(rank_type)
         ip = inputs.normalize_ip(ip)
         limit = inputs.normalize_limit(limit)
-        resolved = self.resolve_market(market)
-        path = "/market/%s/rankings/%s/ip/%s" % (_segment(resolved["market_id"]), _segment(rank_type), ip)
-        data = self._call("GetRankings", "POST", path, body={"limit": limit})
-        result = self._shape("GetRankings", data, response.GET_RANKINGS)
-        result["market"] = resolved
-        return result
+        results = []
+        for resolved in [self.resolve_market(market) for market in markets]:
+            path = "/market/%s/rankings/%s/ip/%s" % (_segment(resolved["market_id"]), _segment(rank_type), ip)
+            data = self._call("GetRankings", "POST", path, body={"limit": limit})
+            result = self._shape("GetRankings", data, response.GET_RANKINGS)
+            result["market"] = resolved
+            results.append(result)
+        return results
 
     def get_asn_details(
         self,
@@ -401,6 +418,17 @@ class KmiClient:
             return None
 
     def _call(self, operation, method, path, params=None, body=None):
+        """Run one RPC, through the cache when the client has one; return the decoded JSON object."""
+        if self._cache is None:
+            return self._send(operation, method, path, params, body)
+        return self._cache.fetch(self.cache_key(method, path, params, body), lambda: self._send(operation, method, path, params, body))
+
+    def cache_key(self, method, path, params=None, body=None):
+        """A digest that names one request of this account at this API; no secret is in it."""
+        request = {"account": self._account, "url": self.base_url + API_PREFIX + path, "method": method, "params": params, "body": body}
+        return hashlib.sha256(json.dumps(request, sort_keys=True).encode("utf-8")).hexdigest()
+
+    def _send(self, operation, method, path, params, body):
         """Send one RPC with pacing and retries; return the decoded JSON object."""
         url = self.base_url + API_PREFIX + path
         attempt = 0

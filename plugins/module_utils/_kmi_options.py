@@ -46,9 +46,9 @@ CONNECTION_ARGSPEC = {
 CONNECTION_OPTIONS = tuple(CONNECTION_ARGSPEC)
 
 
-def client_from_options(get, warn=None):
+def client_from_options(get, warn=None, cache=None):
     """Return a KmiClient from the connection options; ``get(name)`` returns one option's value."""
-    return KmiClient(warn=warn, **{name: get(name) for name in CONNECTION_OPTIONS})
+    return KmiClient(warn=warn, cache=cache, **{name: get(name) for name in CONNECTION_OPTIONS})
 
 
 def compile_query(expression, option="query"):

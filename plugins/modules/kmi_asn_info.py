@@ -22,36 +22,6 @@ options:
     type: list
     elements: raw
     required: true
-  relationship:
-    description:
-      - Which relationships to return. The singular forms V(customer), V(provider) and V(peer) mean the same as the plural ones.
-    type: str
-    default: all
-    choices: [all, customers, providers, peers, customer, provider, peer]
-    aliases: [type]
-  mutual_provider:
-    description:
-      - V(only) returns only providers flagged as mutual providers, V(exclude) leaves them out.
-    type: str
-    default: all
-    choices: [all, only, exclude]
-  mutual_customer:
-    description:
-      - V(only) returns only customers flagged as mutual customers, V(exclude) leaves them out.
-    type: str
-    default: all
-    choices: [all, only, exclude]
-  singlehomed_customer:
-    description:
-      - V(only) returns only single-homed customers (one upstream provider), V(exclude) leaves them out.
-    type: str
-    default: all
-    choices: [all, only, exclude]
-  workers:
-    description:
-      - How many AS numbers are fetched in parallel (1 to 16).
-    type: int
-    default: 4
   query:
     description:
       - A JMESPath expression applied to RV(asn_details) before it is returned.
@@ -59,8 +29,9 @@ options:
 extends_documentation_fragment:
   - kentik.kmi.connection
   - kentik.kmi.info_module
-  - kentik.kmi.info_module.market
-  - kentik.kmi.info_module.ip
+  - kentik.kmi.call_options.market
+  - kentik.kmi.call_options.ip
+  - kentik.kmi.call_options.asn_details
 """
 
 EXAMPLES = r"""

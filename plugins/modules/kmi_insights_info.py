@@ -19,48 +19,6 @@ options:
     description:
       - The AS number whose insights to return, written V(15169), V(AS15169) or V(as15169). All networks when not set.
     type: raw
-  market:
-    description:
-      - The market, as its id, its name or an ISO 3166 country code. The API's default (the global market) when not set.
-    type: str
-  lookback:
-    description:
-      - How many days back to look.
-    type: int
-    default: 1
-    choices: [1, 7, 30]
-  types:
-    description:
-      - Only these insight types. All types when not set.
-    type: list
-    elements: str
-    choices:
-      - market_entrance
-      - market_exit
-      - ranking_gain
-      - ranking_loss
-      - start_prefix_origination
-      - stop_prefix_origination
-      - increase_prefix_origination
-      - decrease_prefix_origination
-      - customer_gain
-      - customer_loss
-      - customer_routing_gain
-      - customer_routing_loss
-      - provider_gain
-      - provider_loss
-      - provider_routing_gain
-      - provider_routing_loss
-  magnitude:
-    description:
-      - Minimum magnitude (severity), 1 to 5.
-    type: int
-    default: 1
-  limit:
-    description:
-      - How many insights to return at most (1 to 10000).
-    type: int
-    default: 100
   query:
     description:
       - A JMESPath expression applied to RV(insights) before it is returned.
@@ -68,7 +26,8 @@ options:
 extends_documentation_fragment:
   - kentik.kmi.connection
   - kentik.kmi.info_module
-  - kentik.kmi.info_module.ip
+  - kentik.kmi.call_options.ip
+  - kentik.kmi.call_options.insights
 """
 
 EXAMPLES = r"""

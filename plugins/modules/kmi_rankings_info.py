@@ -15,24 +15,6 @@ description:
 author:
   - kentik.kmi contributors (@kentik-kmi)
 options:
-  rank_type:
-    description:
-      - What the ranking measures. V(customer_base_wholesome) is the API's spelling of wholesale;
-        V(wholesale) is accepted for it.
-    type: str
-    default: customer_base
-    choices: [customer_base, customer_base_retail, customer_base_wholesome, wholesale, customer_base_backbone, customer_growth, peering_base]
-  ip:
-    description:
-      - IP address family of the ranking.
-    type: str
-    default: v4
-    choices: [v4, v6]
-  limit:
-    description:
-      - How many ranked networks to return at most (1 to 10000).
-    type: int
-    default: 600
   query:
     description:
       - A JMESPath expression applied to RV(rankings) before it is returned.
@@ -40,7 +22,9 @@ options:
 extends_documentation_fragment:
   - kentik.kmi.connection
   - kentik.kmi.info_module
-  - kentik.kmi.info_module.market
+  - kentik.kmi.call_options.market
+  - kentik.kmi.call_options.ip
+  - kentik.kmi.call_options.rankings
 """
 
 EXAMPLES = r"""

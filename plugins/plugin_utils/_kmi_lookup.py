@@ -1,0 +1,78 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What every kentik.kmi lookup does around its client calls (the lookups' run_info_module)."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleLookupError
+from ansible.module_utils.basic import missing_required_lib
+from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
+
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import HAS_REQUESTS
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import (
+    HAS_JMESPATH,
+    apply_query,
+    client_from_options,
+    compile_query,
+)
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import LookupCache, PersistentCache, RunCache, run_cache_dir
+
+display = Display()
+
+
+def flatten_terms(terms):
+    """Terms as a flat list: ``query(name, 'a', 'b')`` and ``query(name, ['a', 'b'])`` mean the same."""
+    flat = []
+    for term in terms:
+        if isinstance(term, (list, tuple)):
+            flat.extend(flatten_terms(term))
+        else:
+            flat.append(term)
+    return flat
+
+
+class KmiLookupBase(LookupBase):
+    """A kentik.kmi lookup: subclasses define ``_elements(client, terms)`` and nothing else.
+
+    run() reads the options (keyword, then vars, env, ini, default), checks the
+    query, builds one cached client, and returns ``_elements(...)`` with the
+    query applied to each element. A KmiError becomes a one-line
+    AnsibleLookupError with no traceback and no secret.
+    """
+
+    def _elements(self, client, terms):
+        raise NotImplementedError
+
+    def run(self, terms, variables=None, **kwargs):
+        self.set_options(var_options=self._option_vars(variables), direct=kwargs)
+        if not HAS_REQUESTS:
+            raise AnsibleLookupError(missing_required_lib("requests"))
+        if self.get_option("query") and not HAS_JMESPATH:
+            raise AnsibleLookupError(missing_required_lib("jmespath"))
+        try:
+            query = compile_query(self.get_option("query"))
+            client = client_from_options(self.get_option, warn=display.warning, cache=self._cache())
+            elements = self._elements(client, flatten_terms(terms))
+        except KmiError as exc:
+            raise AnsibleLookupError(str(exc)) from None
+        return [apply_query(element, query) for element in elements]
+
+    def _option_vars(self, variables):
+        """The Ansible variables that set options (kmi_api_url, ...), templated: lookups get them raw."""
+        names = {entry["name"] for option in self.option_definitions.values() for entry in option.get("vars") or []}
+        return {name: self._templar.template(variables[name]) for name in names if name in (variables or {})}
+
+    def _cache(self):
+        persistent = None
+        if self.get_option("cache"):
+            persistent = PersistentCache(
+                self.get_option("cache_plugin"),
+                connection=self.get_option("cache_connection"),
+                prefix=self.get_option("cache_prefix"),
+                timeout=self.get_option("cache_timeout"),
+                warn=display.warning,
+            )
+        return LookupCache(RunCache(run_cache_dir()), persistent, log=display.vvv)
