@@ -12,10 +12,15 @@ COLL := $(BUILD)/ansible_collections/kentik/kmi
 PY_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help test unit sanity sync demo simulator clean
+.PHONY: help test unit sanity integration sync demo simulator clean test-redis
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+# Debian packages some targets need (shellcheck for sanity, redis-server for test-redis): installed when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL = command -v $(1) >/dev/null || { $(SUDO) apt-get update -qq && \
+    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(2) >/dev/null; }
 
 $(BIN)/.installed: requirements.txt tests/requirements-dev.txt
 	@echo "== creating $(VENV) and installing requirements"
@@ -42,10 +47,15 @@ $(GET_PIP_CACHE)/.kentik-kmi: hacking/get_pip_offline.py
 	touch $@
 
 sanity: sync $(GET_PIP_CACHE)/.kentik-kmi  ## ansible-test sanity, no ignore files
+	$(call APT_INSTALL,shellcheck,shellcheck)  # else ansible-test skips the shellcheck test
 	cd $(COLL)
 	$(BIN)/ansible-test sanity --venv --python $(PY_VERSION) --color no
 
-test: unit sanity  ## everything CI runs
+integration: sync  ## ansible-test integration (real playbooks against the simulator)
+	cd $(COLL)
+	$(BIN)/ansible-test integration --local --python $(PY_VERSION) --color no
+
+test: unit sanity integration  ## everything CI runs
 	@echo "== make test: all passed"
 
 simulator: $(BIN)/.installed  ## run the KMI simulator on http://127.0.0.1:8700 (Ctrl-C stops it)
@@ -56,3 +66,22 @@ demo:  ## the main job (coming with the decision-layer issue)
 
 clean:  ## remove the venv and build output
 	rm -rf $(VENV) $(BUILD) tests/output
+
+# The redis cache test needs redis-server (Debian), the redis client (PyPI) and community.general,
+# which only the `ansible` package on PyPI carries: we unpack that one collection from its wheel.
+ANSIBLE_PKG := ansible==12.3.0
+SLOW := $(BUILD)/slow
+$(SLOW)/.installed: tests/requirements-slow.txt $(BIN)/.installed
+	$(call APT_INSTALL,redis-server,redis-server)
+	$(BIN)/python -m pip install --quiet -r tests/requirements-slow.txt
+	rm -rf $(SLOW) && mkdir -p $(SLOW)/wheel
+	$(BIN)/python -m pip download --quiet --no-deps -d $(SLOW)/wheel '$(ANSIBLE_PKG)'
+	$(BIN)/python -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); \
+	    z.extractall(sys.argv[2], [n for n in z.namelist() if n.startswith("ansible_collections/community/general/")])' \
+	    $(SLOW)/wheel/*.whl $(SLOW)
+	rm -rf $(SLOW)/wheel
+	touch $@
+
+test-redis: sync $(SLOW)/.installed  ## slow: the lookups' persistent cache on a real redis-server (community.general.redis)
+	cd $(COLL)
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD):$(SLOW) PYTHONPATH=$(BUILD):$(COLL) $(BIN)/python -m pytest -q -p no:cacheprovider tests/slow

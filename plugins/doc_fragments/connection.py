@@ -61,8 +61,8 @@ options:
     default: 10
   retries:
     description:
-      - How many times a request is retried after HTTP 429, 502, 503, 504, a reset connection or a timeout.
-      - HTTP 400, 401, 403 and 404 are never retried.
+      - How many times a request is retried after HTTP 429, 502, 503, 504, a refused or reset connection or a timeout.
+      - HTTP 400, 401, 403 and 404, TLS errors and an API host name that does not resolve are never retried.
     type: int
     default: 5
   retry_backoff:

@@ -75,5 +75,6 @@ from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_lookup import KmiL
 class LookupModule(KmiLookupBase):
     def _elements(self, client, terms):
         if not terms:
-            raise KmiInputError("give at least one market as a term, e.g. lookup('kentik.kmi.kmi_rankings', 'Germany')", option="_terms")
-        return client.get_rankings_many(terms, **{name: self.get_option(name) for name in ("rank_type", "ip", "limit")})
+            raise KmiInputError("_terms: give at least one market as a term, e.g. lookup('kentik.kmi.kmi_rankings', 'Germany')", option="_terms")
+        options = {name: self.get_option(name) for name in ("rank_type", "ip", "limit")}
+        return client.get_rankings_many(terms, option="_terms", **options)

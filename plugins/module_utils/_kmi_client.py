@@ -86,7 +86,8 @@ def base_url_for(region=None, api_url=None, allow_insecure_http=False):
     if api_url:
         parts = urlsplit(api_url.strip())
         try:
-            parts.port
+            if parts.port == 0:  # urlsplit accepts port 0, which no server listens on
+                raise ValueError("port 0")
         except ValueError:
             raise KmiInputError("api_url: %r does not have a valid port (1 to 65535)." % api_url, option="api_url") from None
         if parts.scheme not in ("https", "http") or not parts.hostname:
@@ -132,6 +133,9 @@ class _SlidingWindow:
         return slept
 
 
+_UNRESOLVED = "the API host name could not be resolved"
+
+
 def _network_reason(exc):
     """Name the network cause of a requests exception in a few words."""
     text = "%s %r" % (exc, exc)
@@ -146,7 +150,7 @@ def _network_reason(exc):
     if "reset" in text.lower() or "RemoteDisconnected" in text or "Connection aborted" in text:
         return "connection reset by the server"
     if "Name or service not known" in text or "NameResolutionError" in text or "getaddrinfo" in text:
-        return "the API host name could not be resolved"
+        return _UNRESOLVED
     return "network error (%s)" % type(exc).__name__
 
 
@@ -289,13 +293,16 @@ class KmiClient:
         """GetRankings: return {market, rankings: [...], invalid_count}."""
         return self.get_rankings_many([market], rank_type, ip, limit)[0]
 
-    def get_rankings_many(self, markets, rank_type="customer_base", ip="v4", limit=600):
-        """GetRankings for several markets, in order. Every input, each market too, is checked before the first GetRankings."""
+    def get_rankings_many(self, markets, rank_type="customer_base", ip="v4", limit=600, option="market"):
+        """GetRankings for several markets, in order. Every input, each market too, is checked before the first GetRankings.
+
+        ``option`` names the markets in errors (the lookups' ``_terms``).
+        """
         rank_type = inputs.normalize_rank_type(rank_type)
         ip = inputs.normalize_ip(ip)
         limit = inputs.normalize_limit(limit)
         results = []
-        for resolved in [self.resolve_market(market) for market in markets]:
+        for resolved in [self.resolve_market(market, option) for market in markets]:
             path = "/market/%s/rankings/%s/ip/%s" % (_segment(resolved["market_id"]), _segment(rank_type), ip)
             data = self._call("GetRankings", "POST", path, body={"limit": limit})
             result = self._shape("GetRankings", data, response.GET_RANKINGS)
@@ -450,6 +457,8 @@ class KmiClient:
                 ) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
                 reason = _network_reason(exc)
+                if reason == _UNRESOLVED:  # a wrong host name stays wrong: fail at once
+                    raise self._fail(operation, "%s (%s)" % (reason, self.base_url), attempts=attempt, hint="check api_url / region") from None
             except requests.exceptions.RequestException as exc:
                 raise self._fail(operation, "request error: %s" % exc, attempts=attempt) from None
             else:

@@ -60,7 +60,8 @@ def compile_query(expression, option="query"):
     try:
         return jmespath.compile(expression)
     except jmespath.exceptions.JMESPathError as exc:
-        raise KmiInputError("%s: %r is not a valid JMESPath expression: %s" % (option, expression, exc), option=option) from None
+        detail = str(exc).split(", for expression:", 1)[0].splitlines()[0]  # one line: drop the echo and caret lines
+        raise KmiInputError("%s: %r is not a valid JMESPath expression: %s" % (option, expression, detail), option=option) from None
 
 
 def apply_query(value, compiled):

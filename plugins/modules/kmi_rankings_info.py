@@ -97,9 +97,11 @@ invalid_count:
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_inputs import RANK_TYPES
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import run_info_module
 
+_RANK_TYPE_CHOICES = list(RANK_TYPES)
+_RANK_TYPE_CHOICES.insert(_RANK_TYPE_CHOICES.index("customer_base_wholesome") + 1, "wholesale")  # next to what it stands for, as in the docs
 ARGUMENT_SPEC = {
     "market": {"type": "str", "required": True},
-    "rank_type": {"type": "str", "default": "customer_base", "choices": list(RANK_TYPES) + ["wholesale"]},
+    "rank_type": {"type": "str", "default": "customer_base", "choices": _RANK_TYPE_CHOICES},
     "ip": {"type": "str", "default": "v4", "choices": ["v4", "v6"]},
     "limit": {"type": "int", "default": 600},
 }

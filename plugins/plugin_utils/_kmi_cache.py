@@ -129,15 +129,13 @@ class PersistentCache:
         if prefix is not None:
             options["_prefix"] = prefix
         try:
-            self._plugin = cache_loader.get(plugin_name, **options)
-        except Exception as exc:
-            raise KmiInputError(
-                "cache_plugin: %r could not be started: %s" % (plugin_name, " ".join(str(exc).split())), option="cache_plugin"
-            ) from None
+            self._plugin, problem = cache_loader.get(plugin_name, **options), "not found"
+        except Exception as exc:  # ansible-core 2.19 raises where older versions return None
+            self._plugin, problem = None, " ".join(str(exc).split())
         if self._plugin is None:
             raise KmiInputError(
-                "cache_plugin: %r is not an installed Ansible cache plugin; use e.g. ansible.builtin.jsonfile "
-                "or community.general.redis (list them with: ansible-doc -t cache -l)" % plugin_name,
+                "cache_plugin: %r could not be loaded (%s); use an installed Ansible cache plugin such as "
+                "ansible.builtin.jsonfile or community.general.redis (list them with: ansible-doc -t cache -l)" % (plugin_name, problem),
                 option="cache_plugin",
             )
 

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible.errors import AnsibleLookupError
+from ansible.errors import AnsibleLookupError, AnsibleOptionsError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
@@ -47,7 +47,13 @@ class KmiLookupBase(LookupBase):
         raise NotImplementedError
 
     def run(self, terms, variables=None, **kwargs):
-        self.set_options(var_options=self._option_vars(variables), direct=kwargs)
+        try:
+            self.set_options(var_options=self._option_vars(variables), direct=kwargs)
+        except AnsibleOptionsError as exc:
+            # ansible-core 2.19+ keeps "Valid values are: ..." of a bad choice in the help text, which the task
+            # result's msg (what register, AWX and -v show) leaves out: put it back into the one-line message.
+            message, help_text = str(exc), getattr(exc, "_help_text", None)
+            raise AnsibleLookupError("%s %s" % (message, help_text) if help_text and help_text not in message else message) from None
         if not HAS_REQUESTS:
             raise AnsibleLookupError(missing_required_lib("requests"))
         if self.get_option("query") and not HAS_JMESPATH:

@@ -10,6 +10,7 @@ import sys
 
 import pytest
 import requests
+import yaml
 
 COLLECTION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 if COLLECTION_ROOT not in sys.path:
@@ -69,3 +70,23 @@ def make_client(sim):
 def api_requests(sim):
     """The API requests (not control calls) the simulator has seen since the last reset."""
     return sim.log()
+
+
+@pytest.fixture(scope="module")
+def collection_loader():
+    """Ansible's collection loader, as ansible-playbook installs it: plugin loaders find kentik.kmi.* through it."""
+    from ansible.utils.collection_loader import AnsibleCollectionConfig
+    from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+
+    import ansible_collections.kentik.kmi as collection
+
+    folder = list(collection.__path__)[0]
+    installed = AnsibleCollectionConfig.collection_finder is None
+    if installed:
+        _AnsibleCollectionFinder(paths=[os.path.dirname(os.path.dirname(os.path.dirname(folder)))], scan_sys_paths=False)._install()
+    if getattr(collection, "_collection_meta", None) is None:  # imported from sys.path before the loader was installed
+        with open(os.path.join(folder, "meta", "runtime.yml"), encoding="utf-8") as handle:
+            collection._collection_meta = yaml.safe_load(handle)
+    yield
+    if installed:
+        _AnsibleCollectionFinder._remove()

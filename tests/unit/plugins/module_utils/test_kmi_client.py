@@ -229,6 +229,19 @@ def test_connection_refused_names_the_cause(make_client):
     assert "connection refused" in str(info.value) and info.value.status is None
 
 
+def test_unresolvable_host_fails_at_once_without_retries(make_client, monkeypatch):
+    import socket
+
+    def _no_such_host(host, *args, **kwargs):  # no test may ask a real resolver
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", _no_such_host)
+    with pytest.raises(KmiApiError) as info:
+        make_client(api_url="https://kmi.example.invalid", retries=5, retry_backoff=1).list_markets()
+    assert "could not be resolved (https://kmi.example.invalid)" in str(info.value)
+    assert info.value.attempts == 1 and "check api_url / region" in str(info.value)
+
+
 # ------------------------------------------------------------ secret hygiene
 
 

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The kentik.kmi.kmi_asn_info lookup against the KMI simulator.
+set -eux
+source ../setup_kmi_simulator/kmi_sim.sh
+kmi_sim_start
+kmi_playbook main main.yml

@@ -1,0 +1,300 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The four lookups, loaded by Ansible's lookup_loader and run in-process against the live simulator."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from ansible import constants as C
+from ansible.errors import AnsibleLookupError
+from ansible.parsing.dataloader import DataLoader
+from ansible.plugins.loader import lookup_loader
+from ansible.template import Templar
+
+try:
+    from ansible.template import trust_as_template  # ansible-core >= 2.19: playbook variables are trusted templates
+except ImportError:  # older ansible-core templates every string
+    trust_as_template = str
+
+TOKEN = "sim-token"
+EMAIL = "sim@example.com"
+ENVIRONMENT = ("KTAPI_URL", "KTAPI_AUTH_EMAIL", "KTAPI_AUTH_TOKEN", "KTAPI_REGION", "KENTIK_KMI_CACHE", "KENTIK_KMI_CACHE_PLUGIN",
+               "KENTIK_KMI_CACHE_CONNECTION", "KENTIK_KMI_CACHE_PREFIX", "KENTIK_KMI_CACHE_TIMEOUT")
+GERMANY = {"market_id": "country$de", "name": "Germany"}
+JAPAN = {"market_id": "country$jp", "name": "Japan"}
+
+
+def _ops(sim):
+    return [entry["operation"] for entry in sim.log()]
+
+
+@pytest.fixture()
+def run_lookup(sim, collection_loader, monkeypatch, tmp_path):
+    """run_lookup(name, terms, variables=None, **options): a new plugin instance (as each fork has) in this test's run.
+
+    The connection options default to the simulator's; an option given as None is left out.
+    """
+    monkeypatch.setattr(C, "DEFAULT_LOCAL_TMP", str(tmp_path / "ansible-local"), raising=False)
+    for name in ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+
+    def _run(name, terms=(), variables=None, **options):
+        options = dict({"api_url": sim.url, "api_email": EMAIL, "api_token": TOKEN}, **options)
+        variables = variables or {}
+        loader = DataLoader()
+        plugin = lookup_loader.get("kentik.kmi." + name, loader=loader, templar=Templar(loader=loader, variables=variables))
+        assert plugin is not None, name
+        return plugin.run(list(terms), variables=variables, **{k: v for k, v in options.items() if v is not None})
+
+    return _run
+
+
+# ------------------------------------------------------------------ kmi_markets
+
+
+def test_markets_without_terms_lists_every_market(sim, run_lookup):
+    markets = run_lookup("kmi_markets")
+    assert len(markets) == 9 and GERMANY in markets and {"market_id": "planet$earth", "name": "Global"} in markets
+    assert all(set(m) == {"market_id", "name"} for m in markets)
+    assert _ops(sim) == ["ListMarkets"]
+
+
+def test_markets_resolve_code_name_and_id_alike(sim, run_lookup):
+    assert run_lookup("kmi_markets", ["DE", "germany", "country$de", "Germany"]) == [GERMANY] * 4
+    assert _ops(sim) == ["ListMarkets"]
+
+
+def test_markets_keep_term_order_and_flatten(run_lookup):
+    assert run_lookup("kmi_markets", ["jp", "DE"]) == [JAPAN, GERMANY]
+    assert run_lookup("kmi_markets", [["jp", "DE"]]) == [JAPAN, GERMANY]
+
+
+def test_markets_query_per_element(run_lookup):
+    assert run_lookup("kmi_markets", ["jp", "DE"], query="market_id") == ["country$jp", "country$de"]
+    assert "Global" in run_lookup("kmi_markets", query="name")
+
+
+# ----------------------------------------------------------------- kmi_rankings
+
+
+def test_rankings_one_element_per_market_in_order(sim, run_lookup):
+    result = run_lookup("kmi_rankings", ["DE", "planet$earth"], limit=3)
+    assert [r["market"]["market_id"] for r in result] == ["country$de", "planet$earth"]
+    assert all(set(r) == {"market", "rankings", "invalid_count"} and 0 < len(r["rankings"]) <= 3 for r in result)
+    assert set(result[0]["rankings"][0]) == {"asn", "name", "rank", "rank_change", "score", "score_change"}
+    assert _ops(sim) == ["ListMarkets", "GetRankings", "GetRankings"]
+
+
+def test_rankings_flatten_terms(run_lookup):
+    assert run_lookup("kmi_rankings", [["DE", "JP"]], limit=3) == run_lookup("kmi_rankings", ["DE", "JP"], limit=3)
+
+
+def test_rankings_query_and_options(sim, run_lookup):
+    asns = run_lookup("kmi_rankings", ["DE", "US"], rank_type="wholesale", ip="v6", limit=2, query="rankings[].asn")
+    assert len(asns) == 2 and all(a and len(a) <= 2 and all(isinstance(n, int) for n in a) for a in asns)
+    assert sim.log()[-1]["path"] == "/kmi/v202212/market/country$us/rankings/customer_base_wholesome/ip/v6"
+
+
+# ----------------------------------------------------------------- kmi_asn_info
+
+
+def test_asn_info_one_element_per_asn_in_order(sim, run_lookup):
+    result = run_lookup("kmi_asn_info", [64500, "AS64499", "as64496"], market="Global")
+    assert [d["asn"] for d in result] == [64500, 64499, 64496]
+    assert all(set(d) == {"asn", "name", "country_name", "customers", "providers", "peers"} for d in result)
+    assert sorted(_ops(sim)) == ["GetASNDetails"] * 3 + ["ListMarkets"]
+
+
+def test_asn_info_flatten_query_and_filters(sim, run_lookup):
+    options = {"market": "US", "relationship": "customers", "singlehomed_customer": "only"}
+    flat = run_lookup("kmi_asn_info", [64499, 64496], query="customers[].asn", **options)
+    assert run_lookup("kmi_asn_info", [[64499, 64496]], query="customers[].asn", **options) == flat
+    assert len(flat) == 2 and flat[0] and all(isinstance(n, int) for n in flat[0])
+    details = run_lookup("kmi_asn_info", [64499], **options)[0]
+    assert details["providers"] == [] and details["peers"] == []
+    assert all(c["singlehomed_customer"] for c in details["customers"])
+    assert "/kmi/v202212/market/country$us/network/64499/customers" in [e["path"] for e in sim.log()]
+    assert _ops(sim).count("GetASNDetails") == 2  # the two later lookups were answered by the run cache
+
+
+# ----------------------------------------------------------------- kmi_insights
+
+
+def test_insights_without_terms_is_one_global_list(sim, run_lookup):
+    result = run_lookup("kmi_insights", lookback=30, limit=500)
+    assert len(result) == 1 and isinstance(result[0], list) and len({i["asn"] for i in result[0]}) > 2
+    assert _ops(sim) == ["GetGlobalInsights"]
+
+
+def test_insights_one_list_per_asn_in_order(sim, run_lookup):
+    result = run_lookup("kmi_insights", ["AS64496", 64499], lookback=30)
+    assert len(result) == 2 and result[0] and result[1]
+    assert {i["asn"] for i in result[0]} == {64496} and {i["asn"] for i in result[1]} == {64499}
+    assert set(result[0][0]) == {"asn", "name", "type", "message", "created_at"}
+    assert [e["path"] for e in sim.log()] == ["/kmi/v202212/insights/64496", "/kmi/v202212/insights/64499"]
+
+
+def test_insights_flatten_and_query(run_lookup):
+    asns = run_lookup("kmi_insights", [["AS64496", 64499]], lookback=30, query="[].asn")
+    assert len(asns) == 2 and set(asns[0]) == {64496} and set(asns[1]) == {64499}
+
+
+# ---------------------------------------------------------- where options come from
+
+
+def test_connection_options_from_variables(sim, run_lookup):
+    variables = {"kmi_api_url": sim.url, "kmi_api_email": EMAIL, "kmi_api_token": TOKEN}
+    assert run_lookup("kmi_markets", ["DE"], variables, api_url=None, api_email=None, api_token=None) == [GERMANY]
+
+
+def test_templated_variables_are_rendered(sim, run_lookup):
+    variables = {
+        "kmi_api_url": trust_as_template("{{ sim_url }}"),
+        "kmi_api_email": trust_as_template("{{ who }}"),
+        "kmi_api_token": TOKEN,
+        "sim_url": sim.url,
+        "who": EMAIL,
+    }
+    assert run_lookup("kmi_markets", ["DE"], variables, api_url=None, api_email=None, api_token=None) == [GERMANY]
+
+
+def test_connection_options_from_environment(sim, run_lookup, monkeypatch):
+    monkeypatch.setenv("KTAPI_URL", sim.url)
+    monkeypatch.setenv("KTAPI_AUTH_EMAIL", EMAIL)
+    monkeypatch.setenv("KTAPI_AUTH_TOKEN", TOKEN)
+    assert run_lookup("kmi_markets", ["DE"], api_url=None, api_email=None, api_token=None) == [GERMANY]
+
+
+def test_environment_is_read_when_nothing_else_is_set(run_lookup, monkeypatch):
+    monkeypatch.setenv("KTAPI_URL", "ftp://from-the-environment.invalid")
+    with pytest.raises(AnsibleLookupError, match="api_url: 'ftp://from-the-environment.invalid'"):
+        run_lookup("kmi_markets", api_url=None)
+
+
+BAD = {"api_url": "ftp://bad.invalid", "api_email": "wrong@example.com", "api_token": "wrong-token"}
+VAR = {"api_url": "kmi_api_url", "api_email": "kmi_api_email", "api_token": "kmi_api_token"}
+ENV = {"api_url": "KTAPI_URL", "api_email": "KTAPI_AUTH_EMAIL", "api_token": "KTAPI_AUTH_TOKEN"}
+
+
+@pytest.mark.parametrize("option", sorted(BAD))
+def test_keyword_beats_variable_beats_environment(sim, run_lookup, monkeypatch, option):
+    good = {"api_url": sim.url, "api_email": EMAIL, "api_token": TOKEN}[option]
+    monkeypatch.setenv(ENV[option], BAD[option])
+    assert run_lookup("kmi_markets", ["DE"], {VAR[option]: good}, **{option: None}) == [GERMANY]  # var beats env
+    assert run_lookup("kmi_markets", ["JP"], {VAR[option]: BAD[option]}, **{option: good}) == [JAPAN]  # kwarg beats var
+    assert [e["status"] for e in sim.log()] == [200]  # no request with a bad value
+
+
+def test_email_and_token_aliases(run_lookup):
+    assert run_lookup("kmi_markets", ["DE"], api_email=None, api_token=None, email=EMAIL, token=TOKEN) == [GERMANY]
+
+
+# ------------------------------------------------------------------- bad input
+
+LIST_ONLY = ["ListMarkets"]  # resolving a market name needs the market list
+
+BAD_INPUTS = [
+    # (lookup, terms, options, texts the one-line message holds, requests sent)
+    ("kmi_rankings", [], {}, ["_terms: give at least one market"], []),
+    ("kmi_rankings", ["DE", "Atlantis"], {}, ["_terms: 'Atlantis' is not a KMI market"], LIST_ONLY),
+    ("kmi_rankings", ["DE"], {"limit": 0}, ["limit: 0 is not allowed"], []),
+    ("kmi_rankings", ["DE"], {"limit": 10001}, ["limit: 10001 is not allowed"], []),
+    ("kmi_rankings", ["DE"], {"limit": "many"}, ["'limit'", "'many'"], []),
+    ("kmi_rankings", ["DE"], {"rank_type": "bogus"}, ["'rank_type'", "customer_base_wholesome", "peering_base"], []),
+    ("kmi_rankings", ["DE"], {"ip": "v5"}, ["'ip'", "v4, v6"], []),
+    ("kmi_rankings", ["DE"], {"query": "rankings[?"}, ["query: 'rankings[?' is not a valid JMESPath"], []),
+    ("kmi_rankings", ["DE"], {"api_url": "ftp://kmi.example.com"}, ["api_url: 'ftp://kmi.example.com'"], []),
+    ("kmi_rankings", ["DE"], {"api_url": "http://kmi.example.com"}, ["api_url: plain http://"], []),
+    ("kmi_rankings", ["DE"], {"api_url": "http://127.0.0.1:99999"}, ["api_url: 'http://127.0.0.1:99999'"], []),
+    ("kmi_rankings", ["DE"], {"api_token": None}, ["api_token: missing", "KTAPI_AUTH_TOKEN"], []),
+    ("kmi_rankings", ["DE"], {"api_email": None}, ["api_email: missing", "KTAPI_AUTH_EMAIL"], []),
+    ("kmi_rankings", ["DE"], {"cache": True, "cache_plugin": "no_such_cache"}, ["cache_plugin: 'no_such_cache'"], []),
+    ("kmi_markets", ["DE", "Atlantis"], {}, ["_terms: 'Atlantis' is not a KMI market"], LIST_ONLY),
+    ("kmi_markets", [], {"query": "[[["}, ["query: '[[['"], []),
+    ("kmi_asn_info", ["ASX"], {"market": "DE"}, ["_terms: 'ASX' is not an AS number"], []),
+    ("kmi_asn_info", [64499, "AS4294967296"], {"market": "DE"}, ["_terms: 'AS4294967296'"], []),
+    ("kmi_asn_info", [], {"market": "DE"}, ["_terms: the list is empty"], []),
+    ("kmi_asn_info", [64499], {}, ["'market'"], []),
+    ("kmi_asn_info", [64499], {"market": "Atlantis"}, ["market: 'Atlantis' is not a KMI market"], LIST_ONLY),
+    ("kmi_asn_info", [64499], {"market": "DE", "workers": 0}, ["workers: 0 is not allowed"], []),
+    ("kmi_asn_info", [64499], {"market": "DE", "relationship": "siblings"}, ["'relationship'", "providers"], []),
+    ("kmi_asn_info", [64499], {"market": "DE", "mutual_customer": "some"}, ["'mutual_customer'", "exclude"], []),
+    ("kmi_insights", ["ASX"], {}, ["_terms: 'ASX' is not an AS number"], []),
+    ("kmi_insights", [], {"lookback": 2}, ["'lookback'", "1, 7, 30"], []),
+    ("kmi_insights", [], {"magnitude": 9}, ["magnitude: 9"], []),
+    ("kmi_insights", [], {"limit": 0}, ["limit: 0"], []),
+    ("kmi_insights", [], {"types": ["customer_gain", "nope"]}, ["'types'", "provider_routing_loss"], []),
+    ("kmi_insights", [64499, 64500], {"market": "Atlantis"}, ["market: 'Atlantis'"], LIST_ONLY),
+]
+
+
+@pytest.mark.parametrize(
+    "name, terms, options, texts, sent",
+    BAD_INPUTS,
+    ids=["%s-%s" % (case[0], "-".join(sorted(case[2])) or "terms%d" % len(case[1])) for case in BAD_INPUTS],
+)
+def test_bad_input_fails_naming_the_option_before_any_data_request(sim, run_lookup, name, terms, options, texts, sent):
+    with pytest.raises(AnsibleLookupError) as info:
+        run_lookup(name, terms, **options)
+    message = str(info.value)
+    for text in texts:
+        assert text in message
+    assert TOKEN not in message
+    assert _ops(sim) == sent
+
+
+def test_auth_failure_does_not_show_the_token(sim, run_lookup):
+    token = "tok-WRONG-5b7e9c"
+    with pytest.raises(AnsibleLookupError) as info:
+        run_lookup("kmi_rankings", ["planet$earth"], api_token=token)
+    assert "HTTP 401" in str(info.value) and "KTAPI_AUTH_TOKEN" in str(info.value)
+    assert token not in str(info.value)
+    assert [e["status"] for e in sim.log()] == [401]
+
+
+def test_api_refusal_is_a_lookup_error_cached_for_the_run(sim, run_lookup):
+    for dummy in range(2):
+        with pytest.raises(AnsibleLookupError, match="HTTP 404"):
+            run_lookup("kmi_asn_info", [64499], market="DE")  # AS64499 is not in the German market
+    assert _ops(sim) == ["ListMarkets", "GetASNDetails"]
+
+
+# -------------------------------------------------------------------- the cache
+
+ONE_OF_EACH = [
+    ("kmi_markets", [], {}),
+    ("kmi_markets", ["DE"], {}),
+    ("kmi_rankings", ["DE", "JP"], {"limit": 5}),
+    ("kmi_asn_info", [64499, 64500], {"market": "US"}),
+    ("kmi_insights", [], {"lookback": 7}),
+    ("kmi_insights", [64499], {"lookback": 30, "market": "Global"}),
+]
+
+
+@pytest.mark.parametrize("name, terms, options", ONE_OF_EACH, ids=["%s-%d" % (c[0], len(c[1])) for c in ONE_OF_EACH])
+def test_second_run_of_a_lookup_in_the_same_run_sends_nothing(sim, run_lookup, name, terms, options):
+    first = run_lookup(name, terms, **options)
+    assert sim.log()
+    sim.reset()
+    assert run_lookup(name, terms, **options) == first
+    assert sim.log() == []
+
+
+def test_a_new_run_asks_again(sim, run_lookup, monkeypatch, tmp_path):
+    run_lookup("kmi_rankings", ["DE"], limit=5)
+    monkeypatch.setattr(C, "DEFAULT_LOCAL_TMP", str(tmp_path / "next-run"))
+    run_lookup("kmi_rankings", ["DE"], limit=5)
+    assert _ops(sim) == ["ListMarkets", "GetRankings"] * 2
+
+
+def test_cache_option_keeps_answers_across_runs(sim, run_lookup, monkeypatch, tmp_path):
+    options = {"cache": True, "cache_connection": str(tmp_path / "persistent"), "limit": 5}
+    first = run_lookup("kmi_rankings", ["DE"], **options)
+    monkeypatch.setattr(C, "DEFAULT_LOCAL_TMP", str(tmp_path / "next-run"))
+    sim.reset()
+    assert run_lookup("kmi_rankings", ["DE"], **options) == first
+    assert sim.log() == []
+    assert os.listdir(tmp_path / "persistent")
