@@ -89,7 +89,7 @@ requirements:
   - requests >= 2.25.0
 """
 
-    # Where lookups also read the connection options from (env, vars, ini).
+    # Where lookups also read the connection options from (env, vars, ini); modules take them as options.
     PLUGINS = r"""
 options:
   api_email:
@@ -121,4 +121,64 @@ options:
     ini:
       - section: kentik_kmi
         key: api_url
+  allow_insecure_http:
+    vars:
+      - name: kmi_allow_insecure_http
+    ini:
+      - section: kentik_kmi
+        key: allow_insecure_http
+  validate_certs:
+    vars:
+      - name: kmi_validate_certs
+    ini:
+      - section: kentik_kmi
+        key: validate_certs
+  ca_path:
+    vars:
+      - name: kmi_ca_path
+    ini:
+      - section: kentik_kmi
+        key: ca_path
+  timeout:
+    vars:
+      - name: kmi_timeout
+    ini:
+      - section: kentik_kmi
+        key: timeout
+  connect_timeout:
+    vars:
+      - name: kmi_connect_timeout
+    ini:
+      - section: kentik_kmi
+        key: connect_timeout
+  retries:
+    vars:
+      - name: kmi_retries
+    ini:
+      - section: kentik_kmi
+        key: retries
+  retry_backoff:
+    vars:
+      - name: kmi_retry_backoff
+    ini:
+      - section: kentik_kmi
+        key: retry_backoff
+  max_retry_wait:
+    vars:
+      - name: kmi_max_retry_wait
+    ini:
+      - section: kentik_kmi
+        key: max_retry_wait
+  requests_per_minute:
+    vars:
+      - name: kmi_requests_per_minute
+    ini:
+      - section: kentik_kmi
+        key: requests_per_minute
+  requests_per_hour:
+    vars:
+      - name: kmi_requests_per_hour
+    ini:
+      - section: kentik_kmi
+        key: requests_per_hour
 """

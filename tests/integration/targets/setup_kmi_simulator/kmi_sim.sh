@@ -3,7 +3,7 @@
 # so ansible-test copies this folder next to them). Provides:
 #   kmi_sim_start            start the KMI simulator on a free loopback port (stopped by an EXIT trap) and write
 #                            $KMI_IT_INVENTORY (localhost + host001..host050) and $KMI_IT_VARS (url, users, tokens)
-#   kmi_playbook NAME ARGS   run ansible-playbook -vvvv with them, output teed to $KMI_IT_TMP/NAME.log, and fail
+#   kmi_playbook NAME ARGS   run ansible-playbook -vvvv with them, output to $KMI_IT_TMP/NAME.log, and fail
 #                            when a token of the test users appears in that output
 #   kmi_with_env CMD...      run CMD with KTAPI_URL/KTAPI_AUTH_EMAIL/KTAPI_AUTH_TOKEN set to the KMI test user
 #
@@ -136,11 +136,18 @@ kmi_check_log() {
 }
 
 # kmi_playbook NAME [ansible-playbook arguments...]
+# The -vvvv output goes to the log only (it is large); on success the play recap is shown, on failure the log's end.
 kmi_playbook() {
-    local log="${KMI_IT_TMP}/$1.log"
+    local log="${KMI_IT_TMP}/$1.log" rc=0
     shift
-    ansible-playbook -vvvv -i "${KMI_IT_INVENTORY}" -e "@${KMI_IT_VARS}" "$@" 2>&1 | tee "${log}"
+    ansible-playbook -vvvv -i "${KMI_IT_INVENTORY}" -e "@${KMI_IT_VARS}" "$@" > "${log}" 2>&1 || rc=$?
     kmi_check_log "${log}"
+    if [ "${rc}" != 0 ]; then
+        tail -n 200 "${log}"
+        echo "kmi_playbook: ansible-playbook $* failed (exit ${rc}); -vvvv output above and in ${log}" >&2
+        return "${rc}"
+    fi
+    sed -n '/^PLAY RECAP/,$p' "${log}"
 }
 
 # kmi_with_env CMD...: CMD with the KMI test user in KTAPI_* (the controller's environment).

@@ -192,6 +192,14 @@ def test_email_and_token_aliases(run_lookup):
     assert run_lookup("kmi_markets", ["DE"], api_email=None, api_token=None, email=EMAIL, token=TOKEN) == [GERMANY]
 
 
+def test_retry_and_pacing_options_from_variables(sim, run_lookup):
+    sim.faults.set({"faults": [{"kind": "status", "status": 503, "count": 5}]})
+    with pytest.raises(AnsibleLookupError) as info:
+        run_lookup("kmi_markets", ["DE"], {"kmi_retries": 1, "kmi_retry_backoff": 0.01, "kmi_requests_per_minute": 0})
+    assert "gave up after 2 attempts" in str(info.value) and "HTTP 503" in str(info.value)
+    assert len(sim.log()) == 2
+
+
 # ------------------------------------------------------------------- bad input
 
 LIST_ONLY = ["ListMarkets"]  # resolving a market name needs the market list
