@@ -10,6 +10,7 @@ import ipaddress
 import signal
 import sys
 
+from simulator.dataset import DEFAULT
 from simulator.server import DEFAULT_USERS, Simulator
 
 
@@ -24,7 +25,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python3 -m simulator", description="Kentik KMI API simulator (loopback only).")
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8700, help="port (default 8700; 0 picks a free one)")
-    parser.add_argument("--dataset", default="small", help="'small' (bundled) or the path of a dataset file")
+    parser.add_argument("--dataset", default=DEFAULT,
+                        help="'routeviews' (default: real RouteViews data), 'small' (tiny, invented), "
+                             "'generated[:SEED[:ASES]]' (the scale generator) or the path of a dataset file")
     parser.add_argument("--user", action="append", type=_parse_user, default=[], metavar="EMAIL:TOKEN",
                         help="a user with KMI permission (repeatable); default sim@example.com:sim-token")
     parser.add_argument("--user-without-kmi", action="append", type=_parse_user, default=[], metavar="EMAIL:TOKEN",

@@ -10,12 +10,15 @@ simulator/README.md. Answers are plain dicts in the API's field names
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 
 FORMAT = "kentik.kmi-simulator-dataset/1"
 DATASETS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "datasets")
-NAMED = {"small": "small.json"}
+NAMED = {"small": "small.json", "routeviews": "routeviews.json.gz"}
+DEFAULT = "routeviews"
+GENERATED = "generated"  # "generated", "generated:SEED" or "generated:SEED:ASES": the scale generator
 
 RANK_TYPES = (
     "customer_base",
@@ -55,13 +58,25 @@ class Dataset:
                 raise DatasetError("%s: data for unknown market %r" % (source, market_id))
 
     @classmethod
-    def load(cls, name_or_path):
-        """Load a named dataset ('small') or a dataset file path."""
+    def load(cls, name_or_path=DEFAULT):
+        """Load a named dataset ('routeviews', 'small'), a generated one ('generated:SEED:ASES') or a file (.json, .json.gz)."""
+        if name_or_path == GENERATED or name_or_path.startswith(GENERATED + ":"):
+            return cls.generate(*[int(part) for part in name_or_path.split(":")[1:]])
         path = name_or_path
         if name_or_path in NAMED:
             path = os.path.join(DATASETS_DIR, NAMED[name_or_path])
-        with open(path, encoding="utf-8") as handle:
+        opener = gzip.open if path.endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8") as handle:
             return cls(json.load(handle), source=path)
+
+    @classmethod
+    def generate(cls, seed=1, ases=75000):
+        """A dataset scored from the scale generator's synthetic Internet (deterministic for a seed)."""
+        from simulator.generator import generate  # pylint: disable=import-outside-toplevel
+        from simulator.scoring import build_dataset  # pylint: disable=import-outside-toplevel
+
+        description = "Synthetic Internet of %d ASes from the scale generator (seed %d); not real data." % (ases, seed)
+        return cls(build_dataset(generate(seed=seed, ases=ases), seed=seed, description=description), source="generated:%d:%d" % (seed, ases))
 
     def has_market(self, market_id):
         return market_id in self._market_ids

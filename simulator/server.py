@@ -4,7 +4,7 @@
 """The KMI API simulator: an HTTP server on loopback that answers the five
 KMI v202212 RPCs as Kentik's gRPC gateway does, plus a control API under /_sim/.
 
-In-process use (tests):   sim = Simulator(); sim.start(); ... sim.url ...; sim.stop()
+In-process use (tests):   sim = Simulator(dataset="small"); sim.start(); ... sim.url ...; sim.stop()
 Command line:             python3 -m simulator --port 8700   (see simulator/README.md)
 """
 
@@ -19,7 +19,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from simulator.dataset import FAMILIES, RANK_TYPES, Dataset
+from simulator.dataset import DEFAULT, FAMILIES, RANK_TYPES, Dataset
 from simulator.faults import FaultPlan, FaultPlanError
 from simulator.ratelimit import RateLimiter
 
@@ -95,7 +95,7 @@ def _int_param(value, name, default):
 class Simulator:
     """One simulator: dataset, users, fault plan, rate limiter and request log."""
 
-    def __init__(self, dataset="small", host="127.0.0.1", port=0, users=None):
+    def __init__(self, dataset=DEFAULT, host="127.0.0.1", port=0, users=None):
         self.dataset = dataset if isinstance(dataset, Dataset) else Dataset.load(dataset)
         self.users = dict(DEFAULT_USERS if users is None else users)
         self.faults = FaultPlan()

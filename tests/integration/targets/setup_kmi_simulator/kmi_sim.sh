@@ -62,7 +62,7 @@ kmi_sim_start() {
     _kmi_trace_off
     KMI_IT_TOKEN=$("${KMI_PYTHON}" -c 'import secrets; print("kmiIT" + secrets.token_hex(24))')
     KMI_IT_NOKMI_TOKEN=$("${KMI_PYTHON}" -c 'import secrets; print("kmiNOKMI" + secrets.token_hex(24))')
-    (cd "${root}" && exec "${KMI_PYTHON}" -m simulator --port 0 --port-file "${KMI_IT_TMP}/port" \
+    (cd "${root}" && exec "${KMI_PYTHON}" -m simulator --dataset small --port 0 --port-file "${KMI_IT_TMP}/port" \
         --user "${KMI_IT_EMAIL}:${KMI_IT_TOKEN}" --user-without-kmi "${KMI_IT_NOKMI_EMAIL}:${KMI_IT_NOKMI_TOKEN}") \
         > "${KMI_IT_TMP}/simulator.out" 2>&1 &
     KMI_SIM_PID=$!
