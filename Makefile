@@ -12,7 +12,7 @@ COLL := $(BUILD)/ansible_collections/kentik/kmi
 PY_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help test unit sanity integration sync demo simulator clean test-redis
+.PHONY: help test unit sanity integration sync demo simulator clean test-redis test-dataset
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -85,3 +85,17 @@ $(SLOW)/.installed: tests/requirements-slow.txt $(BIN)/.installed
 test-redis: sync $(SLOW)/.installed  ## slow: the lookups' persistent cache on a real redis-server (community.general.redis)
 	cd $(COLL)
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD):$(SLOW) PYTHONPATH=$(BUILD):$(COLL) $(BIN)/python -m pytest -q -p no:cacheprovider tests/slow
+
+# The builder downloads 4 Debian packages once into $(BUILD)/routeviews (kept), then builds twice.
+test-dataset: $(BIN)/.installed  ## slow: rebuild the RouteViews dataset twice from the Debian packages and compare it with the committed file
+	work=$(BUILD)/routeviews; out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT
+	mkdir -p $$work
+	for run in 1 2; do
+	    $(BIN)/python hacking/make_routeviews_dataset.py --work $$work --output $$out/$$run.json.gz >$$out/$$run.stats
+	    echo "== build $$run: $$(sha256sum <$$out/$$run.json.gz | cut -c1-64)"
+	done
+	first=$$(sha256sum <$$out/1.json.gz | cut -c1-64); second=$$(sha256sum <$$out/2.json.gz | cut -c1-64)
+	committed=$$(sha256sum <simulator/datasets/routeviews.json.gz | cut -c1-64)
+	[ "$$first" = "$$second" ] || { echo "test-dataset: FAILED: two builds from the same packages differ: the builder is not deterministic" >&2; exit 1; }
+	[ "$$first" = "$$committed" ] || { echo "test-dataset: FAILED: the rebuilt dataset ($$first) is not simulator/datasets/routeviews.json.gz ($$committed): rebuild it with hacking/make_routeviews_dataset.py, or find what changed" >&2; exit 1; }
+	echo "== test-dataset: both builds are byte for byte simulator/datasets/routeviews.json.gz ($$committed)"

@@ -45,6 +45,7 @@ import importlib.util
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -55,7 +56,8 @@ sys.path.insert(0, ROOT)
 from simulator.scoring import build_dataset  # noqa: E402  pylint: disable=wrong-import-position
 from simulator.topology import Topology  # noqa: E402  pylint: disable=wrong-import-position
 
-PACKAGES = ("python3-pyasn", "libloc-database", "python3-location", "libloc1")
+# Pinned (Debian 12): another version would give another dataset. The builder stops if apt cannot get these.
+PACKAGES = {"python3-pyasn": "1.6.1-3+b3", "libloc-database": "0~20221029-1", "python3-location": "0.9.16-2", "libloc1": "0.9.16-2"}
 RIBS = (("v4", "rib.20140523.0600_firstMB.bz2"), ("v6", "rib6.20151101.0600_firstMB.bz2"))
 TARGET = os.path.join(ROOT, "simulator", "datasets", "routeviews.json.gz")
 SEED = 20140523
@@ -79,12 +81,13 @@ def fetch(work):
     debs = os.path.join(work, "debs")
     root = os.path.join(work, "root")
     os.makedirs(debs, exist_ok=True)
-    missing = [p for p in PACKAGES if not glob.glob(os.path.join(debs, p + "_*.deb"))]
+    wanted = {name: os.path.join(debs, "%s_%s_*.deb" % (name, version.replace(":", "%3a"))) for name, version in PACKAGES.items()}
+    missing = ["%s=%s" % (name, PACKAGES[name]) for name, pattern in wanted.items() if not glob.glob(pattern)]
     if missing:
         subprocess.run(["apt-get", "download"] + missing, cwd=debs, check=True)
-    if not os.path.isdir(root):
-        for deb in sorted(glob.glob(os.path.join(debs, "*.deb"))):
-            subprocess.run(["dpkg", "-x", deb, root], check=True)
+    shutil.rmtree(root, ignore_errors=True)  # unpack afresh: exactly the pinned packages
+    for pattern in wanted.values():
+        subprocess.run(["dpkg", "-x", sorted(glob.glob(pattern))[-1], root], check=True)
     return root
 
 
@@ -366,7 +369,7 @@ def write(dataset, path):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--work", default="/tmp/kentik.kmi-routeviews", help="folder for the Debian packages (kept between runs)")
     parser.add_argument("--output", default=TARGET)
     args = parser.parse_args()

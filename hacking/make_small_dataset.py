@@ -19,7 +19,12 @@ Run: python3 hacking/make_small_dataset.py   (deterministic: same file every run
 import json
 import os
 import random
+import sys
 from datetime import datetime, timedelta, timezone
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from simulator.dataset import INSIGHT_TYPES  # noqa: E402  pylint: disable=wrong-import-position
+from simulator.scoring import prefix_weight  # noqa: E402  pylint: disable=wrong-import-position
 
 TARGET = os.path.join(os.path.dirname(__file__), "..", "simulator", "datasets", "small.json")
 SEED = 20261130
@@ -96,18 +101,6 @@ MARKETS = [
 # Anycast prefixes count in the global market only.
 ANYCAST = {65547}
 
-INSIGHT_TYPES = [
-    "market_entrance", "market_exit", "ranking_gain", "ranking_loss",
-    "start_prefix_origination", "stop_prefix_origination", "increase_prefix_origination",
-    "decrease_prefix_origination", "customer_gain", "customer_loss", "customer_routing_gain",
-    "customer_routing_loss", "provider_gain", "provider_loss", "provider_routing_gain", "provider_routing_loss",
-]
-
-
-def _weight(length, family):
-    top = 24 if family == "v4" else 48
-    return (1 + top - min(length, top)) ** 3
-
 
 def _in_market(asn, market_id):
     country = NETWORKS[asn][1]
@@ -149,7 +142,7 @@ def _own(asn, market_id, family):
     if not _in_market(asn, market_id):
         return 0
     lengths = NETWORKS[asn][2] if family == "v4" else NETWORKS[asn][3]
-    return sum(_weight(length, family) for length in lengths)
+    return sum(prefix_weight(family, length) for length in lengths)
 
 
 def _scores(market_id, family):

@@ -29,6 +29,13 @@ RANK_TYPES = (
     "peering_base",
 )
 FAMILIES = ("v4", "v6")
+# The spec's insight types; an insight's ``type`` is the 1-based position of its name here.
+INSIGHT_TYPES = (
+    "market_entrance", "market_exit", "ranking_gain", "ranking_loss",
+    "start_prefix_origination", "stop_prefix_origination", "increase_prefix_origination",
+    "decrease_prefix_origination", "customer_gain", "customer_loss", "customer_routing_gain",
+    "customer_routing_loss", "provider_gain", "provider_loss", "provider_routing_gain", "provider_routing_loss",
+)
 
 # Flag bits of a customer/provider entry.
 SINGLEHOMED = 1
@@ -75,8 +82,10 @@ class Dataset:
         from simulator.generator import generate  # pylint: disable=import-outside-toplevel
         from simulator.scoring import build_dataset  # pylint: disable=import-outside-toplevel
 
-        description = "Synthetic Internet of %d ASes from the scale generator (seed %d); not real data." % (ases, seed)
-        return cls(build_dataset(generate(seed=seed, ases=ases), seed=seed, description=description), source="generated:%d:%d" % (seed, ases))
+        description = ("Synthetic Internet of %d ASes from the scale generator (seed %d); not real data. "
+                       "Only the ASes in the rankings (600 a list) have GetASNDetails." % (ases, seed))
+        data = build_dataset(generate(seed=seed, ases=ases), seed=seed, description=description, all_details=False)
+        return cls(data, source="generated:%d:%d" % (seed, ases))
 
     def has_market(self, market_id):
         return market_id in self._market_ids

@@ -31,18 +31,12 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta, timezone
 
-from simulator.dataset import FORMAT, MUTUAL_CUSTOMER, MUTUAL_PROVIDER, SINGLEHOMED
+from simulator.dataset import FORMAT, INSIGHT_TYPES, MUTUAL_CUSTOMER, MUTUAL_PROVIDER, SINGLEHOMED
 from simulator.topology import CONTINENTS
 
 GLOBAL = ("planet$earth", "Global")
 FAMILIES = ("v4", "v6")
 SCORED = ("customer_base", "customer_base_retail", "customer_base_wholesome", "customer_base_backbone", "peering_base")
-INSIGHT_TYPES = (
-    "market_entrance", "market_exit", "ranking_gain", "ranking_loss",
-    "start_prefix_origination", "stop_prefix_origination", "increase_prefix_origination",
-    "decrease_prefix_origination", "customer_gain", "customer_loss", "customer_routing_gain",
-    "customer_routing_loss", "provider_gain", "provider_loss", "provider_routing_gain", "provider_routing_loss",
-)
 
 
 def prefix_weight(family, length):
@@ -88,14 +82,15 @@ class _Scores:
 
     def __init__(self, topology, markets):
         self.retail = {}  # (market, family) -> {asn: weight}
-        self.pfx_count = {family: {} for family in FAMILIES}
+        self.pfx_count = {}  # (market, family) -> {asn: prefixes it originates there}
         for asn, prefixes in topology.prefixes.items():
             for family, length, country in prefixes:
-                self.pfx_count[family][asn] = self.pfx_count[family].get(asn, 0) + 1
                 for market in market_ids(topology, country):
                     if market in markets:
                         bucket = self.retail.setdefault((market, family), {})
                         bucket[asn] = bucket.get(asn, 0) + prefix_weight(family, length)
+                        counts = self.pfx_count.setdefault((market, family), {})
+                        counts[asn] = counts.get(asn, 0) + 1
         self.base, self.wholesome, self.backbone = {}, {}, {}
         cones = {}
         for key, retail in self.retail.items():
@@ -114,10 +109,10 @@ class _Scores:
     def of(self, key, peers):
         retail, base = self.retail.get(key, {}), self.base.get(key, {})
         peering = {}
-        for asn, asn_peers in peers.items():
-            total = sum(base.get(p, 0) + retail.get(p, 0) for p in asn_peers)
-            if total:
-                peering[asn] = total
+        for peer in set(base) | set(retail):  # only ASes with a score add to their peers' peering base
+            total = base.get(peer, 0) + retail.get(peer, 0)
+            for asn in peers.get(peer, ()):
+                peering[asn] = peering.get(asn, 0) + total
         return {
             "customer_base": base,
             "customer_base_retail": retail,
@@ -152,24 +147,26 @@ def _ranking(scores, before, limit):
     return rows
 
 
-def build_dataset(topology, seed=1, description="", ranking_limit=600, max_countries=None, today=None):
+def build_dataset(topology, seed=1, description="", ranking_limit=600, max_countries=None, today=None, all_details=True):
     """Return a ``kentik.kmi-simulator-dataset/1`` dict for ``topology``.
 
     ``max_countries`` keeps only the country markets with the most v4 weight (continents and the
-    global market are always kept); ``ranking_limit`` caps each ranking list. ``today`` (a
+    global market are always kept); ``ranking_limit`` caps each ranking list. With ``all_details``
+    every AS with a score in a market has GetASNDetails there (so every AS a details row names
+    can be opened); without it only the ASes in the capped rankings have (smaller, for scale tests). ``today`` (a
     datetime) dates the insights; the default is fixed so that the output is deterministic.
     """
     today = today or datetime(2026, 11, 30, 6, 0, tzinfo=timezone.utc)
     markets = _markets(topology, max_countries)
     scores = _Scores(topology, {m for m, dummy in markets})
     customers = topology.customers()
-    data, insights, referenced = {}, [], set()
+    data, insights, referenced, peer_sets = {}, [], set(), {}
     for market, dummy in markets:
         data[market] = {}
         for family in FAMILIES:
             key = (market, family)
             rng = random.Random("%s:%s:%s" % (seed, market, family))
-            family_data = _family(topology, customers, scores, key, rng, ranking_limit, insights)
+            family_data = _family(topology, customers, scores, key, rng, ranking_limit, insights, peer_sets, all_details)
             data[market][family] = family_data
             for rows in family_data["rankings"].values():
                 referenced.update(row[0] for row in rows)
@@ -207,7 +204,7 @@ def _markets(topology, max_countries):
     return markets
 
 
-def _family(topology, customers, scores, key, rng, limit, insights):
+def _family(topology, customers, scores, key, rng, limit, insights, peer_sets, all_details):
     today = scores.of(key, topology.peers)
     rankings = {}
     before_base = None
@@ -220,21 +217,25 @@ def _family(topology, customers, scores, key, rng, limit, insights):
     growth = {asn: base[asn] - before_base.get(asn, 0) for asn in base if base[asn] > before_base.get(asn, 0)}
     rankings["customer_growth"] = _ranking(growth, _yesterday(growth, rng), limit)
     total = {asn: base.get(asn, 0) + today["customer_base_retail"].get(asn, 0) for asn in set(base) | set(today["customer_base_retail"])}
-    listed = sorted({row[0] for rows in rankings.values() for row in rows})
+    listed = {row[0] for rows in rankings.values() for row in rows}
+    if all_details:
+        listed |= {asn for asn, value in total.items() if value > 0} | set(today["peering_base"])
+    listed = sorted(listed)
     networks = {}
     for asn in listed:
-        networks[str(asn)] = _details(topology, customers, scores, key[1], asn, total)
+        networks[str(asn)] = _details(topology, customers, scores, key, asn, total, peer_sets)
     _insights(key, rankings, before_base, base, rng, insights)
     return {"rankings": rankings, "networks": networks}
 
 
-def _details(topology, customers, scores, family, asn, total):
+def _details(topology, customers, scores, key, asn, total, peer_sets):
     peers = topology.peers.get(asn, set())
-    peer_customers = set()
-    peer_providers = set()
-    for peer in peers:
-        peer_providers |= topology.providers.get(peer, set())
-        peer_customers |= customers.get(peer, set())
+    if asn not in peer_sets:  # the same in every market and family: computed once per AS
+        peer_sets[asn] = (
+            set().union(*(customers.get(peer, ()) for peer in peers)),
+            set().union(*(topology.providers.get(peer, ()) for peer in peers)),
+        )
+    peer_customers, peer_providers = peer_sets[asn]
     customer_rows = []
     for customer in sorted(customers.get(asn, ())):
         if total.get(customer, 0) > 0:
@@ -245,7 +246,8 @@ def _details(topology, customers, scores, family, asn, total):
     for provider in sorted(topology.providers.get(asn, ())):
         if total.get(provider, 0) > 0:
             provider_rows.append([provider, total[provider], MUTUAL_PROVIDER if provider in peer_providers else 0])
-    peer_rows = [[peer, scores.pfx_count[family].get(peer, 0)] for peer in sorted(peers) if total.get(peer, 0) > 0]
+    counts = scores.pfx_count.get(key, {})
+    peer_rows = [[peer, counts.get(peer, 0)] for peer in sorted(peers) if total.get(peer, 0) > 0]
     return {"customers": customer_rows, "providers": provider_rows, "peers": peer_rows}
 
 

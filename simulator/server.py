@@ -19,7 +19,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from simulator.dataset import DEFAULT, FAMILIES, RANK_TYPES, Dataset
+from simulator.dataset import DEFAULT, FAMILIES, INSIGHT_TYPES, RANK_TYPES, Dataset
 from simulator.faults import FaultPlan, FaultPlanError
 from simulator.ratelimit import RateLimiter
 
@@ -31,12 +31,6 @@ DEFAULT_USERS = {
 }
 RELATIONSHIPS = ("all", "customers", "providers", "peers")
 FILTERS = ("all", "only", "exclude")
-INSIGHT_TYPES = (
-    "market_entrance", "market_exit", "ranking_gain", "ranking_loss",
-    "start_prefix_origination", "stop_prefix_origination", "increase_prefix_origination",
-    "decrease_prefix_origination", "customer_gain", "customer_loss", "customer_routing_gain",
-    "customer_routing_loss", "provider_gain", "provider_loss", "provider_routing_gain", "provider_routing_loss",
-)
 
 # gRPC status codes the gateway puts in error bodies, by HTTP status.
 GRPC_CODES = {400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 429: 8, 500: 13, 502: 14, 503: 14, 504: 4}
