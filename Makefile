@@ -61,8 +61,11 @@ test: unit sanity integration  ## everything CI runs
 simulator: $(BIN)/.installed  ## run the KMI simulator on http://127.0.0.1:8700 (Ctrl-C stops it)
 	$(BIN)/python -m simulator --port 8700
 
-demo:  ## the main job (coming with the decision-layer issue)
-	@echo "make demo: coming soon — the market_report playbook lands with the decision-layer issue."
+ASN ?= 22773
+MARKET ?= US
+DEMO_OUT ?= $(CURDIR)/demo-output
+demo: sync  ## the main job: a market report for ASN in MARKET (default: Cox, US) against the simulator or Kentik
+	bash hacking/demo.sh $(BIN) $(BUILD) $(ASN) "$(MARKET)" $(DEMO_OUT)
 
 clean:  ## remove the venv and build output
 	rm -rf $(VENV) $(BUILD) tests/output
