@@ -12,7 +12,7 @@ COLL := $(BUILD)/ansible_collections/kentik/kmi
 PY_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help test unit sanity integration sync demo simulator clean test-redis test-dataset
+.PHONY: help test unit sanity integration sync demo simulator clean test-redis test-dataset matrix lint
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -51,11 +51,29 @@ sanity: sync $(GET_PIP_CACHE)/.kentik-kmi  ## ansible-test sanity, no ignore fil
 	cd $(COLL)
 	$(BIN)/ansible-test sanity --venv --python $(PY_VERSION) --color no
 
+# The linters get a venv of their own (inside .venv, so sync, clean and .gitignore already cover it):
+# galaxy-importer pins attrs<24 and Sphinx docutils<0.23, which would downgrade the test venv.
+LINT_BIN := $(VENV)/lint/bin
+$(LINT_BIN)/.installed: tests/requirements-lint.txt
+	@echo "== creating $(VENV)/lint and installing the linters"
+	$(PYTHON) -m venv $(VENV)/lint
+	$(LINT_BIN)/python -m pip install --quiet --upgrade pip
+	$(LINT_BIN)/python -m pip install --quiet -r tests/requirements-lint.txt
+	touch $@
+
+lint: sync $(LINT_BIN)/.installed  ## linters as gates: ansible-lint (production), antsibull-docs, antsibull-changelog, galaxy-importer
+	bash hacking/lint.sh $(LINT_BIN) $(BUILD)
+
 integration: sync  ## ansible-test integration (real playbooks against the simulator)
 	cd $(COLL)
 	$(BIN)/ansible-test integration --local --python $(PY_VERSION) --color no
 
-test: unit sanity integration  ## everything CI runs
+# MATRIX picks versions and/or a Python, e.g. make matrix MATRIX="2.16 2.21" or MATRIX="--python 3.12 2.19".
+matrix:  ## sanity + unit tests on ansible-core 2.16-2.19 (Python 3.11), 2.20 (3.12), 2.21 (3.13), each in its own venv
+	$(call APT_INSTALL,shellcheck,shellcheck)  # else ansible-test skips the shellcheck test
+	bash hacking/matrix.sh $(BUILD) $(MATRIX)
+
+test: unit sanity lint integration  ## everything CI runs (make matrix runs after it in .ci/run)
 	@echo "== make test: all passed"
 
 simulator: $(BIN)/.installed  ## run the KMI simulator on http://127.0.0.1:8700 (Ctrl-C stops it)

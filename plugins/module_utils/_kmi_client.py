@@ -446,7 +446,8 @@ class KmiClient:
             self._pace()
             status, retry_after = None, None
             try:
-                resp = self._session.request(method, url, params=params, json=body, timeout=self.timeout)
+                # verify= explicitly: else REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE would override ca_path and validate_certs=false
+                resp = self._session.request(method, url, params=params, json=body, timeout=self.timeout, verify=self._session.verify)
                 resp.content  # read the whole body here, so that a cut-short body is a network failure
             except requests.exceptions.SSLError as exc:
                 raise self._fail(

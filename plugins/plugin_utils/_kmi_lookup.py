@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
-from ansible.errors import AnsibleLookupError, AnsibleOptionsError
+import re
+
+from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
@@ -21,6 +23,9 @@ from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import (
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import LookupCache, PersistentCache, RunCache, run_cache_dir
 
 display = Display()
+
+# ansible-core < 2.19 calls an option "plugin_type: lookup plugin: <python path> setting: <name>" in its errors.
+_OLD_CORE_OPTION = re.compile(r'(")?plugin_type: \S+ plugin: \S+ setting: (\w+)(?(1) ")')
 
 
 def flatten_terms(terms):
@@ -47,12 +52,13 @@ class KmiLookupBase(LookupBase):
         raise NotImplementedError
 
     def run(self, terms, variables=None, **kwargs):
+        var_options = self._option_vars(variables)
         try:
-            self.set_options(var_options=self._option_vars(variables), direct=kwargs)
-        except AnsibleOptionsError as exc:
+            self.set_options(var_options=var_options, direct=kwargs)
+        except AnsibleError as exc:  # AnsibleOptionsError; a plain AnsibleError for a missing required option before 2.18
             # ansible-core 2.19+ keeps "Valid values are: ..." of a bad choice in the help text, which the task
             # result's msg (what register, AWX and -v show) leaves out: put it back into the one-line message.
-            message, help_text = str(exc), getattr(exc, "_help_text", None)
+            message, help_text = _OLD_CORE_OPTION.sub(r"'\2'", str(exc)).strip(), getattr(exc, "_help_text", None)
             raise AnsibleLookupError("%s %s" % (message, help_text) if help_text and help_text not in message else message) from None
         if not HAS_REQUESTS:
             raise AnsibleLookupError(missing_required_lib("requests"))

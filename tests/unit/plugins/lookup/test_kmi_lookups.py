@@ -12,6 +12,7 @@ from ansible import constants as C
 from ansible.errors import AnsibleLookupError
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import lookup_loader
+from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 from ansible.template import Templar
 
 try:
@@ -203,6 +204,8 @@ def test_retry_and_pacing_options_from_variables(sim, run_lookup):
 # ------------------------------------------------------------------- bad input
 
 LIST_ONLY = ["ListMarkets"]  # resolving a market name needs the market list
+# ansible-core 2.18 leaves the bad value out of an option's "Invalid type" error (2.16, 2.17 and 2.19+ show it).
+BAD_INT_SHOWN = [] if ANSIBLE_CORE_VERSION.startswith("2.18.") else ["'many'"]
 
 BAD_INPUTS = [
     # (lookup, terms, options, texts the one-line message holds, requests sent)
@@ -210,7 +213,7 @@ BAD_INPUTS = [
     ("kmi_rankings", ["DE", "Atlantis"], {}, ["_terms: 'Atlantis' is not a KMI market"], LIST_ONLY),
     ("kmi_rankings", ["DE"], {"limit": 0}, ["limit: 0 is not allowed"], []),
     ("kmi_rankings", ["DE"], {"limit": 10001}, ["limit: 10001 is not allowed"], []),
-    ("kmi_rankings", ["DE"], {"limit": "many"}, ["'limit'", "'many'"], []),
+    ("kmi_rankings", ["DE"], {"limit": "many"}, ["'limit'"] + BAD_INT_SHOWN, []),
     ("kmi_rankings", ["DE"], {"rank_type": "bogus"}, ["'rank_type'", "customer_base_wholesome", "peering_base"], []),
     ("kmi_rankings", ["DE"], {"ip": "v5"}, ["'ip'", "v4, v6"], []),
     ("kmi_rankings", ["DE"], {"query": "rankings[?"}, ["query: 'rankings[?' is not a valid JMESPath"], []),

@@ -379,3 +379,59 @@ def test_client_paces_under_its_limit(sim, make_client, monkeypatch):
     client.list_markets()
     assert len(slept) == 1 and 50 < slept[0] <= 60
     assert len(sim.log()) == 3
+
+
+# ------------------------------------------------------------ TLS settings
+
+
+@pytest.fixture()
+def tls_server(tmp_path):
+    """An HTTPS server on loopback with a self-signed certificate that answers ListMarkets."""
+    import http.server
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+
+    if not shutil.which("openssl"):
+        pytest.skip("the openssl command is needed to make a test certificate")
+    cert, key = str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+        check=True, capture_output=True,
+    )
+
+    class _Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802  pylint: disable=invalid-name
+            body = json.dumps({"markets": [{"marketId": "planet$earth", "name": "Global"}]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield "https://127.0.0.1:%d" % server.server_address[1], cert
+    server.shutdown()
+    server.server_close()
+
+
+def test_ca_path_and_validate_certs_win_over_the_ca_bundle_environment(tls_server, make_client, monkeypatch, tmp_path):
+    url, cert = tls_server
+    bogus = tmp_path / "other-ca.pem"
+    bogus.write_text("not a certificate\n")
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.setenv(name, str(bogus))
+    assert make_client(api_url=url, ca_path=cert).list_markets() == [{"market_id": "planet$earth", "name": "Global"}]
+    assert make_client(api_url=url, validate_certs=False).list_markets()[0]["name"] == "Global"
+    with pytest.raises(KmiApiError) as info:
+        make_client(api_url=url, retries=0).list_markets()  # the bogus bundle is used: no silent trust
+    assert "TLS error" in str(info.value) and "check validate_certs / ca_path" in str(info.value)

@@ -5,14 +5,31 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from unittest import mock
 
 import pytest
-from ansible.module_utils import _internal as module_internal
-from ansible.module_utils.testing import patch_module_args
+from ansible.module_utils import basic
 
 from ansible_collections.kentik.kmi.plugins.modules import kmi_asn_info, kmi_insights_info, kmi_markets_info, kmi_rankings_info
+
+try:
+    from ansible.module_utils.testing import patch_module_args  # ansible-core >= 2.19
+except ImportError:  # ansible-core 2.16-2.18: the older set_module_args pattern, as a context manager
+
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode("utf-8")):
+            yield
+
+
+try:
+    from ansible.module_utils import _internal as module_internal  # ansible-core >= 2.18
+except ImportError:
+    module_internal = None
+# ansible-core >= 2.19 has is_controller; before, module.warn() always ends up in the result's "warnings".
+AS_TARGET = hasattr(module_internal, "is_controller")
 
 SECRET = "sim-token"
 
@@ -22,7 +39,8 @@ def _run(module, sim, capsys, **args):
     args = dict({"api_url": sim.url, "api_email": "sim@example.com", "api_token": SECRET, "retry_backoff": 0.01}, **args)
     # Run as on a target: once a test imports controller code (the lookup tests do), ansible-core 2.19 sends
     # module.warn() to the controller's display instead of the result's "warnings".
-    with patch_module_args(args), mock.patch.object(module_internal, "is_controller", False):
+    as_target = mock.patch.object(module_internal, "is_controller", False) if AS_TARGET else contextlib.nullcontext()
+    with patch_module_args(args), as_target:
         with pytest.raises(SystemExit) as info:
             module.main()
     out = capsys.readouterr().out
