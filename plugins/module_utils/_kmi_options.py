@@ -27,7 +27,9 @@ else:
     JMESPATH_IMPORT_ERROR = None
 
 CONNECTION_ARGSPEC = {
-    "api_email": {"type": "str", "aliases": ["email"], "fallback": (env_fallback, ["KTAPI_AUTH_EMAIL"])},
+    # no_log on the email too: with the token it is the credential (Kentik's X-CH-Auth-Email header), and
+    # Ansible then masks it in every result and in the invocation it shows at -vvv.
+    "api_email": {"type": "str", "aliases": ["email"], "no_log": True, "fallback": (env_fallback, ["KTAPI_AUTH_EMAIL"])},
     "api_token": {"type": "str", "aliases": ["token"], "no_log": True, "fallback": (env_fallback, ["KTAPI_AUTH_TOKEN"])},
     "region": {"type": "str", "choices": ["us", "eu"], "default": DEFAULTS["region"]},
     "api_url": {"type": "str", "fallback": (env_fallback, ["KTAPI_URL"])},

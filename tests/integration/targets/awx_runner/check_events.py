@@ -6,7 +6,7 @@
 Usage: python check_events.py ARTIFACT_DIR, with the test user in KTAPI_AUTH_EMAIL, KTAPI_AUTH_TOKEN, KTAPI_URL.
 
 - The job succeeded, at -vvvv (verbose events exist), and the module took its user from the environment:
-  its invocation shows that email and URL, and the token masked.
+  its invocation shows that URL, with the email and the token masked.
 - `command`: runner writes the job's command line, cwd and whole environment there. The token may be in the
   environment only under names that AWX masks when it stores a job's environment (build_safe_env: a name
   matching API|TOKEN|KEY|SECRET|PASS), and nowhere else in the file.
@@ -38,7 +38,7 @@ def check_command(artifacts, token):
     return problems
 
 
-def check_events(artifacts, email, url):
+def check_events(artifacts, url):
     problems = []
     with open(os.path.join(artifacts, "status"), encoding="utf-8") as handle:
         status = handle.read().strip()
@@ -54,7 +54,9 @@ def check_events(artifacts, email, url):
         problems.append("%d runner_on_ok events of kentik.kmi.kmi_markets_info, not 1" % len(module))
     else:
         args = module[0]["res"]["invocation"]["module_args"]
-        expected = {"api_email": email, "api_url": url, "api_token": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}
+        # Both halves of the credential are masked; api_url shows that the options came from KTAPI_*.
+        masked = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+        expected = {"api_email": masked, "api_url": url, "api_token": masked}
         got = {name: args.get(name) for name in expected}
         if got != expected:
             problems.append("the module's invocation has %r, not %r" % (got, expected))
@@ -65,12 +67,12 @@ def check_events(artifacts, email, url):
 
 def main():
     artifacts = sys.argv[1]
-    problems, count = check_events(artifacts, os.environ["KTAPI_AUTH_EMAIL"], os.environ["KTAPI_URL"])
+    problems, count = check_events(artifacts, os.environ["KTAPI_URL"])
     problems += check_command(artifacts, os.environ["KTAPI_AUTH_TOKEN"])
     if problems:
         sys.exit("check_events: " + "; ".join(problems))
     print(
-        "check_events: %d job events; the module took its user from the environment (token masked); "
+        "check_events: %d job events; the module took its user from the environment (email and token masked); "
         "in `command` the token is only the value of KTAPI_AUTH_TOKEN, which AWX masks" % count
     )
 

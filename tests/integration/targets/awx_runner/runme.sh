@@ -2,7 +2,7 @@
 # kentik.kmi in an AWX job: ansible-runner (AWX's executor) runs a private data dir laid out as AWX lays
 # it out, with the Kentik user injected by the credential type of docs/awx/credential_type.yml (its
 # injectors rendered as AWX renders them: env/envvars and env/extravars). Then no file of the job's
-# artifacts (job events, stdout, stderr, status) may hold the user's token, except `command`: runner
+# artifacts (job events, stdout, stderr, status) may hold the user's token or email, except `command`: runner
 # always copies the job's environment there (mode 0600), so check_events.py checks that the token is
 # in it only under a name that AWX masks when it stores the job's environment (KTAPI_AUTH_TOKEN).
 set -eux
@@ -35,16 +35,16 @@ if [ "${rc}" != 0 ]; then
     echo "awx_runner: ansible-runner failed (exit ${rc}); its output is in ${KMI_IT_TMP}/runner.out and ${artifacts}" >&2
 fi
 
-# No token in any artifact but `command` (see above), whether the job passed or not.
+# No token and no email in any artifact but `command` (see above), whether the job passed or not.
 _kmi_trace_off
-leaks=$(grep -r -l -F --exclude=command -e "${KMI_IT_TOKEN}" "${job}/artifacts" "${KMI_IT_TMP}/runner.out" || true)
+leaks=$(grep -r -l -F --exclude=command -e "${KMI_IT_TOKEN}" -e "${KMI_IT_EMAIL}" "${job}/artifacts" "${KMI_IT_TMP}/runner.out" || true)
 _kmi_trace_on
 if [ -n "${leaks}" ]; then
-    echo "TOKEN LEAK: the test user's API token appears in: ${leaks}" >&2
+    echo "SECRET LEAK: the test user's API token or email appears in: ${leaks}" >&2
     exit 1
 fi
 [ "${rc}" = 0 ]
 
-echo "awx_runner: no token in $(find "${job}/artifacts" -type f ! -name command | wc -l) artifact files ($(du -sk "${job}/artifacts" | cut -f1) kB) and runner's output"
+echo "awx_runner: no token or email in $(find "${job}/artifacts" -type f ! -name command | wc -l) artifact files ($(du -sk "${job}/artifacts" | cut -f1) kB) and runner's output"
 kmi_with_env "${KMI_PYTHON}" check_events.py "${artifacts}"
 sed -n '/^PLAY RECAP/,$p' "${artifacts}/stdout"

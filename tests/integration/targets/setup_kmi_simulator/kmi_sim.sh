@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # Sourced by the runme.sh of every kentik.kmi integration target (they list needs/target/setup_kmi_simulator,
 # so ansible-test copies this folder next to them). Provides:
-#   kmi_sim_start            start the KMI simulator on a free loopback port (stopped by an EXIT trap) and write
-#                            $KMI_IT_INVENTORY (localhost + host001..host050) and $KMI_IT_VARS (url, users, tokens)
+#   kmi_sim_start [ARGS]     start the KMI simulator on a free loopback port (stopped by an EXIT trap) and write
+#                            $KMI_IT_INVENTORY (localhost + host001..host050) and $KMI_IT_VARS (url, users, tokens);
+#                            ARGS go to the simulator after `--dataset small` (e.g. --dataset generated:7:20000)
 #   kmi_playbook NAME ARGS   run ansible-playbook -vvvv with them, output to $KMI_IT_TMP/NAME.log, and fail
 #                            when a token of the test users appears in that output
 #   kmi_with_env CMD...      run CMD with KTAPI_URL/KTAPI_AUTH_EMAIL/KTAPI_AUTH_TOKEN set to the KMI test user
@@ -14,8 +15,6 @@
 
 set -o pipefail
 
-KMI_IT_EMAIL=kmi-it@example.com
-KMI_IT_NOKMI_EMAIL=nokmi-it@example.com
 # The Python that runs ansible-test (and Ansible); the simulator needs nothing but its standard library.
 KMI_PYTHON=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python}
 
@@ -62,14 +61,20 @@ kmi_sim_start() {
     _kmi_trace_off
     KMI_IT_TOKEN=$("${KMI_PYTHON}" -c 'import secrets; print("kmiIT" + secrets.token_hex(24))')
     KMI_IT_NOKMI_TOKEN=$("${KMI_PYTHON}" -c 'import secrets; print("kmiNOKMI" + secrets.token_hex(24))')
+    # The email is the other half of the credential (Kentik's X-CH-Auth-Email header): random too, and
+    # scanned for like the tokens. Exported for the targets that run Ansible themselves (awx_runner).
+    KMI_IT_EMAIL="kmi-it-$("${KMI_PYTHON}" -c 'import secrets; print(secrets.token_hex(8))')@example.com"
+    KMI_IT_NOKMI_EMAIL="nokmi-it-$("${KMI_PYTHON}" -c 'import secrets; print(secrets.token_hex(8))')@example.com"
+    export KMI_IT_EMAIL KMI_IT_NOKMI_EMAIL
     (cd "${root}" && exec "${KMI_PYTHON}" -m simulator --dataset small --port 0 --port-file "${KMI_IT_TMP}/port" \
-        --user "${KMI_IT_EMAIL}:${KMI_IT_TOKEN}" --user-without-kmi "${KMI_IT_NOKMI_EMAIL}:${KMI_IT_NOKMI_TOKEN}") \
+        --user "${KMI_IT_EMAIL}:${KMI_IT_TOKEN}" --user-without-kmi "${KMI_IT_NOKMI_EMAIL}:${KMI_IT_NOKMI_TOKEN}" "$@") \
         > "${KMI_IT_TMP}/simulator.out" 2>&1 &
     KMI_SIM_PID=$!
     _kmi_trace_on
     trap kmi_sim_stop EXIT
 
-    for _ in $(seq 100); do
+    # A generated dataset takes its time to build before the port file appears (about 30 s for 75,000 ASes).
+    for _ in $(seq 1200); do
         if [ -s "${KMI_IT_TMP}/port" ]; then break; fi
         if ! kill -0 "${KMI_SIM_PID}" 2>/dev/null; then cat "${KMI_IT_TMP}/simulator.out" >&2; return 1; fi
         sleep 0.1
@@ -118,14 +123,21 @@ YAML
     _kmi_trace_on
 }
 
-# kmi_check_log FILE: fail when a token of the test users appears in FILE.
+# kmi_secret_lines FILE...: how many lines of FILE(s) hold a test user's token or email.
+kmi_secret_lines() {
+    local count
+    _kmi_trace_off
+    count=$(cat "$@" | grep -c -F -e "${KMI_IT_TOKEN}" -e "${KMI_IT_NOKMI_TOKEN}" -e "${KMI_IT_EMAIL}" -e "${KMI_IT_NOKMI_EMAIL}" || true)
+    _kmi_trace_on
+    echo "${count}"
+}
+
+# kmi_check_log FILE: fail when a token or email of the test users appears in FILE.
 kmi_check_log() {
     local leaks
-    _kmi_trace_off
-    leaks=$(grep -c -F -e "${KMI_IT_TOKEN}" -e "${KMI_IT_NOKMI_TOKEN}" "$1" || true)
-    _kmi_trace_on
+    leaks=$(kmi_secret_lines "$1")
     if [ "${leaks}" != 0 ]; then
-        echo "TOKEN LEAK: a test user's API token appears on ${leaks} line(s) of $1" >&2
+        echo "SECRET LEAK: a test user's API token or email appears on ${leaks} line(s) of $1" >&2
         return 1
     fi
     # The check is only worth something if the output is really -vvvv.
