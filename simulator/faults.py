@@ -9,7 +9,10 @@ requests it hits, default 1); optional ``operation`` limits it to one RPC.
 kinds:
   status     answer HTTP ``status`` (429, 500, 502, 503, 504, 401, 403, 404, ...)
              with a gateway error body; ``retry_after`` (a string: seconds or an
-             HTTP date) adds a Retry-After header; ``html`` true sends an HTML page
+             HTTP date) adds a Retry-After header; ``retry_after_in`` (seconds) adds
+             one that is an HTTP date that long after the answer is sent (the date
+             has whole seconds, so the wait may be up to 1 s shorter);
+             ``html`` true sends an HTML page
   reset      close the connection without answering
   stall      say nothing for ``seconds`` (default 10), then close
   truncated  answer 200 with the full Content-Length but only half the JSON body

@@ -16,6 +16,7 @@ import socket
 import struct
 import threading
 import time
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -349,6 +350,8 @@ class _Handler(BaseHTTPRequestHandler):
         if kind == "status":
             status = fault["status"]
             headers = {"Retry-After": str(fault["retry_after"])} if fault.get("retry_after") is not None else None
+            if fault.get("retry_after_in") is not None:  # an HTTP-date that many seconds after this answer
+                headers = {"Retry-After": formatdate(time.time() + float(fault["retry_after_in"]), usegmt=True)}
             if fault.get("html"):
                 self._send(status, raw=HTML_PAGE, content_type="text/html", headers=headers)
             else:

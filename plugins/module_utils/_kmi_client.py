@@ -26,7 +26,7 @@ from urllib.parse import quote, urlsplit
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_inputs as inputs
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_response as response
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_countries import COUNTRY_NAMES
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiApiError, KmiInputError
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import NETWORK_HINT, KmiApiError, KmiInputError
 
 try:
     import requests
@@ -108,32 +108,57 @@ def base_url_for(region=None, api_url=None, allow_insecure_http=False):
 
 
 class _SlidingWindow:
-    """At most ``limit`` requests in any ``period`` seconds (0 = no limit)."""
+    """At most ``limit`` requests in any ``period`` seconds (0 = no limit).
+
+    A request holds its place from wait() until ``period`` seconds after done(), the moment its answer (or failure)
+    came back. The server counts a request from its arrival, somewhere in between: counted from the send alone, a
+    request that reached the server late (a new connection, a busy host) let the one ``period`` later arrive less
+    than ``period`` after it, and Kentik answered 429 to a client that kept to the limit.
+    """
 
     def __init__(self, limit, period, clock=None, sleep=None):
         self.limit = int(limit or 0)
         self.period = period
-        self._sent = deque()
+        self._done = deque()  # when the answers came back, oldest first
+        self._in_flight = 0
+        self._lock = threading.Lock()
         self._clock = clock or time.monotonic
         self._sleep = sleep or time.sleep
 
     def wait(self):
-        """Sleep until one more request fits, then count it; return the seconds slept."""
+        """Sleep until one more request fits, then hold its place; return the seconds slept."""
         if self.limit <= 0:
             return 0.0
-        now = self._clock()
-        while self._sent and now - self._sent[0] >= self.period:
-            self._sent.popleft()
         slept = 0.0
-        if len(self._sent) >= self.limit:
-            slept = self._sent[0] + self.period - now
-            self._sleep(slept)
-            self._sent.popleft()
-        self._sent.append(self._clock())
+        while True:
+            with self._lock:
+                now = self._clock()
+                while self._done and now - self._done[0] >= self.period:
+                    self._done.popleft()
+                pause = None
+                if len(self._done) + self._in_flight >= self.limit and self._done:
+                    pause = self._done.popleft() + self.period - now  # that place is free once the pause is over
+                if pause is not None or len(self._done) + self._in_flight < self.limit:
+                    self._in_flight += 1
+                    break
+            self._sleep(0.05)  # every place is held by a request still in flight
+            slept += 0.05
+        if pause is not None:
+            self._sleep(pause)
+            slept += pause
         return slept
+
+    def done(self):
+        """The answer to a request paced by wait() came back (or it failed): its ``period`` starts now."""
+        if self.limit <= 0:
+            return
+        with self._lock:
+            self._in_flight = max(0, self._in_flight - 1)
+            self._done.append(self._clock())
 
 
 _UNRESOLVED = "the API host name could not be resolved"
+_PROXY_HINT = "a proxy or load balancer may have answered instead of Kentik"
 
 
 def _network_reason(exc):
@@ -155,22 +180,25 @@ def _network_reason(exc):
 
 
 def _error_body(resp):
-    """Return (code, message) from a gRPC-gateway error body, or (None, short description)."""
+    """Return (code, Kentik's message, None) from a gRPC-gateway error body, else (None, None, a short description).
+
+    A body that is not the gateway's (a proxy's HTML page) is described, never passed off as Kentik's message.
+    """
     body = resp.content or b""
     if not body.strip():
-        return None, None
+        return None, None, None
     try:
         data = json.loads(body.decode("utf-8", "replace"))
     except ValueError:
         data = None
     if isinstance(data, dict) and ("message" in data or "code" in data):
         message = data.get("message")
-        return data.get("code"), str(message) if message else None
+        return data.get("code"), str(message) if message else None, None
     kind = resp.headers.get("Content-Type", "unknown type").split(";")[0]
     title = re.search(rb"<title>(.*?)</title>", body, re.IGNORECASE | re.DOTALL)
     if title:
-        return None, "non-JSON %s body titled %r" % (kind, title.group(1).decode("utf-8", "replace").strip()[:120])
-    return None, "non-JSON %s body of %d bytes" % (kind, len(body))
+        return None, None, "non-JSON %s body titled %r" % (kind, title.group(1).decode("utf-8", "replace").strip()[:120])
+    return None, None, "non-JSON %s body of %d bytes" % (kind, len(body))
 
 
 def _details_query(relationship, ip, mutual_provider, mutual_customer, singlehomed_customer):
@@ -411,6 +439,10 @@ class KmiClient:
                 window.wait()
             self.request_count += 1
 
+    def _paced_done(self):
+        for window in self._windows:
+            window.done()
+
     def _backoff(self, attempt):
         ceiling = self.retry_backoff * (2 ** (attempt - 1))
         return ceiling / 2 + random.uniform(0, ceiling / 2)
@@ -446,9 +478,12 @@ class KmiClient:
             self._pace()
             status, retry_after = None, None
             try:
-                # verify= explicitly: else REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE would override ca_path and validate_certs=false
-                resp = self._session.request(method, url, params=params, json=body, timeout=self.timeout, verify=self._session.verify)
-                resp.content  # read the whole body here, so that a cut-short body is a network failure
+                try:
+                    # verify= explicitly: else REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE would override ca_path and validate_certs=false
+                    resp = self._session.request(method, url, params=params, json=body, timeout=self.timeout, verify=self._session.verify)
+                    resp.content  # read the whole body here, so that a cut-short body is a network failure
+                finally:
+                    self._paced_done()
             except requests.exceptions.SSLError as exc:
                 raise self._fail(
                     operation,
@@ -466,22 +501,27 @@ class KmiClient:
                 status = resp.status_code
                 if status < 400:
                     return self._decode(operation, resp, attempt, failures, waited)
-                code, message = _error_body(resp)
+                code, message, other_body = _error_body(resp)
+                status_reason = (resp.reason or "error") + (" (%s)" % other_body if other_body else "")
+                body_hint = _PROXY_HINT if other_body else None
                 if status not in RETRY_STATUSES:
                     raise self._fail(
-                        operation, resp.reason or "error", status=status, code=code, kentik_message=message, attempts=attempt
+                        operation, status_reason, status=status, code=code, kentik_message=message, attempts=attempt, hint=body_hint
                     )
                 reason = "HTTP %d" % status
                 retry_after = self._retry_after(resp)
             failures.append(reason)
             delay = retry_after if retry_after is not None else self._backoff(attempt)
             if attempt > self.retries or waited + delay > self.max_retry_wait:
-                detail = failures[-1] if status is None else (resp.reason or "error")
+                detail = "%s (%s)" % (failures[-1], self.base_url) if status is None else status_reason
                 if attempt <= self.retries:
-                    detail += " (the next wait of %.1f s would pass max_retry_wait %.0f s)" % (delay, self.max_retry_wait)
+                    so_far = "waited %.1f s; " % waited if waited else ""
+                    detail += " (%sthe next wait of %.1f s would pass max_retry_wait %g s)" % (so_far, delay, self.max_retry_wait)
                 kwargs = {"status": status, "attempts": attempt}
                 if status is not None:
-                    kwargs["code"], kwargs["kentik_message"] = code, message
+                    kwargs["code"], kwargs["kentik_message"], kwargs["hint"] = code, message, body_hint
+                else:
+                    kwargs["hint"] = NETWORK_HINT
                 raise self._fail(operation, detail, **kwargs)
             time.sleep(delay)
             waited += delay
@@ -497,11 +537,11 @@ class KmiClient:
         try:
             data = json.loads(resp.content.decode("utf-8"))
         except ValueError:
-            code, description = _error_body(resp)
+            description = _error_body(resp)[2]
             raise self._fail(
                 operation, "the API answered HTTP %d with malformed JSON (%s)" % (resp.status_code, description),
                 attempts=attempt,
-                hint="a proxy or load balancer may have answered instead of Kentik",
+                hint=_PROXY_HINT,
             ) from None
         if not isinstance(data, dict):
             raise self._fail(operation, "the API answered with JSON that is not an object", attempts=attempt)

@@ -12,7 +12,15 @@ _HINTS = {
     403: "the user has no Market Intelligence permission; ask your Kentik admin",
     404: "check the market and the AS number; list markets with kentik.kmi.kmi_markets_info",
     429: "Kentik's rate limit was hit; lower the request rate or raise max_retry_wait",
+    500: "the API failed on its side; try again later, and tell Kentik support if it lasts",
+    502: "the API or a proxy in between is unavailable; try again later, or raise retries / max_retry_wait",
+    503: "the API or a proxy in between is unavailable; try again later, or raise retries / max_retry_wait",
+    504: "the API or a proxy in between is unavailable; try again later, or raise retries / max_retry_wait",
 }
+
+# Hint after a network failure that retries did not cure (refused, reset, timed out, cut short).
+NETWORK_HINT = "check that api_url / region is reachable from where the task runs (proxy, firewall); " \
+    "timeout, retries and max_retry_wait set how long to keep trying"
 
 
 class KmiError(Exception):

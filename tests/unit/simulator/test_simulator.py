@@ -214,6 +214,17 @@ def test_429_fault_with_retry_after_header(http, sim):
     assert response.json()["code"] == 8
 
 
+def test_429_fault_with_retry_after_as_a_date_after_the_answer(http, sim):
+    from email.utils import parsedate_to_datetime
+
+    _set_faults(http, sim, {"faults": [{"kind": "status", "status": 429, "retry_after_in": 30}]})
+    before = time.time()
+    response = _post(http, sim, RANKINGS)
+    assert response.status_code == 429
+    ahead = parsedate_to_datetime(response.headers["Retry-After"]).timestamp() - before
+    assert 29 <= ahead <= 31  # whole seconds
+
+
 def test_status_fault_with_html_page(http, sim):
     _set_faults(http, sim, {"faults": [{"kind": "status", "status": 502, "html": True}]})
     response = _get(http, sim, MARKETS)

@@ -161,6 +161,7 @@ def test_retry_after_beyond_max_wait_fails_at_once(sim, make_client):
         make_client(max_retry_wait=5).list_markets()
     assert len(sim.log()) == 1
     assert "max_retry_wait" in str(info.value) and "HTTP 429" in str(info.value)
+    assert "(the next wait of 600.0 s would pass max_retry_wait 5 s)" in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -216,6 +217,27 @@ def test_html_error_page_from_a_proxy(sim, make_client):
     with pytest.raises(KmiApiError) as info:
         make_client(retries=1).list_markets()
     assert "Proxy Authentication Required" in str(info.value) and "HTTP 502" in str(info.value)
+    assert "Kentik says" not in str(info.value) and info.value.kentik_message is None  # a proxy said it, not Kentik
+
+
+def test_html_error_page_with_a_permanent_status_is_not_kentiks_message(sim, make_client):
+    sim.faults.set({"faults": [{"kind": "status", "status": 500, "html": True}]})
+    with pytest.raises(KmiApiError) as info:
+        make_client().list_markets()
+    assert str(info.value) == (
+        "KMI ListMarkets failed: HTTP 500: Internal Server Error (non-JSON text/html body titled 'Proxy Authentication Required')"
+        " (hint: a proxy or load balancer may have answered instead of Kentik)"
+    )
+    assert info.value.kentik_message is None
+
+
+def test_max_retry_wait_message_says_what_was_waited(sim, make_client, monkeypatch):
+    monkeypatch.setattr(_kmi_client.time, "sleep", lambda seconds: None)
+    sim.faults.set({"faults": [{"kind": "status", "status": 429, "retry_after": "1", "count": 5}]})
+    with pytest.raises(KmiApiError) as info:
+        make_client(retries=5, max_retry_wait=2.5).list_markets()
+    assert "gave up after 3 attempts" in str(info.value)
+    assert "(waited 2.0 s; the next wait of 1.0 s would pass max_retry_wait 2.5 s)" in str(info.value)
 
 
 def test_connection_refused_names_the_cause(make_client):
@@ -227,6 +249,17 @@ def test_connection_refused_names_the_cause(make_client):
     with pytest.raises(KmiApiError) as info:
         make_client(api_url="http://127.0.0.1:%d" % port, retries=1).list_markets()
     assert "connection refused" in str(info.value) and info.value.status is None
+    # a network give-up names the URL it tried and says what to check
+    assert "gave up after 2 attempts: connection refused (http://127.0.0.1:%d)" % port in str(info.value)
+    assert "(hint: check that api_url / region is reachable" in str(info.value)
+
+
+def test_exhausted_retries_on_5xx_give_a_hint(sim, make_client):
+    sim.faults.set({"faults": [{"kind": "status", "status": 503, "count": 9}]})
+    with pytest.raises(KmiApiError) as info:
+        make_client(retries=1, retry_backoff=0.01).list_markets()
+    assert str(info.value).startswith("KMI ListMarkets failed: gave up after 2 attempts: HTTP 503")
+    assert str(info.value).endswith("(hint: the API or a proxy in between is unavailable; try again later, or raise retries / max_retry_wait)")
 
 
 def test_unresolvable_host_fails_at_once_without_retries(make_client, monkeypatch):
@@ -363,10 +396,42 @@ def test_sliding_window_paces_requests():
     window = _SlidingWindow(3, 60.0, clock=lambda: now[0], sleep=sleep)
     for dummy in range(3):
         assert window.wait() == 0.0
+        window.done()
         now[0] += 1.0
     assert window.wait() == pytest.approx(57.0)  # the first request leaves the window at t=60
     assert slept == [pytest.approx(57.0)]
     assert _SlidingWindow(0, 60.0).wait() == 0.0
+
+
+def test_sliding_window_counts_a_request_until_a_period_after_its_answer():
+    # The server counts a request from its arrival, which may be well after the send: a request counted from its
+    # send alone let the next one reach the server less than a period after it (429 at the hard limit).
+    now = [0.0]
+    window = _SlidingWindow(1, 60.0, clock=lambda: now[0], sleep=lambda seconds: now.__setitem__(0, now[0] + seconds))
+    assert window.wait() == 0.0
+    now[0] = 5.0  # the answer took 5 s
+    window.done()
+    assert window.wait() == pytest.approx(60.0)
+    assert now[0] == pytest.approx(65.0)
+
+
+def test_sliding_window_waits_while_every_place_is_in_flight():
+    now = [0.0]
+    window = _SlidingWindow(2, 60.0, clock=lambda: now[0])
+    polls = []
+
+    def sleep(seconds):
+        polls.append(seconds)
+        now[0] += seconds
+        if len(polls) == 3:
+            window.done()  # one of the two requests in flight answers
+
+    window._sleep = sleep
+    assert window.wait() == 0.0
+    assert window.wait() == 0.0
+    slept = window.wait()  # both places held by requests in flight: poll, then wait out the answer's period
+    assert polls[:3] == [0.05] * 3
+    assert slept == pytest.approx(0.15 + 60.0)
 
 
 def test_client_paces_under_its_limit(sim, make_client, monkeypatch):
