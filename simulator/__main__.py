@@ -27,7 +27,8 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8700, help="port (default 8700; 0 picks a free one)")
     parser.add_argument("--dataset", default=DEFAULT,
                         help="'routeviews' (default: real RouteViews data), 'small' (tiny, invented), "
-                             "'generated[:SEED[:ASES]]' (the scale generator) or the path of a dataset file")
+                             "'generated[:SEED[:ASES[:ZIPF]]]' (the scale generator; a ZIPF exponent above the default "
+                             "gives the biggest transit networks more customers) or the path of a dataset file")
     parser.add_argument("--user", action="append", type=_parse_user, default=[], metavar="EMAIL:TOKEN",
                         help="a user with KMI permission (repeatable); default sim@example.com:sim-token")
     parser.add_argument("--user-without-kmi", action="append", type=_parse_user, default=[], metavar="EMAIL:TOKEN",

@@ -18,7 +18,7 @@ FORMAT = "kentik.kmi-simulator-dataset/1"
 DATASETS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "datasets")
 NAMED = {"small": "small.json", "routeviews": "routeviews.json.gz"}
 DEFAULT = "routeviews"
-GENERATED = "generated"  # "generated", "generated:SEED" or "generated:SEED:ASES": the scale generator
+GENERATED = "generated"  # "generated", "generated:SEED", "generated:SEED:ASES" or "generated:SEED:ASES:ZIPF": the scale generator
 
 RANK_TYPES = (
     "customer_base",
@@ -66,9 +66,12 @@ class Dataset:
 
     @classmethod
     def load(cls, name_or_path=DEFAULT):
-        """Load a named dataset ('routeviews', 'small'), a generated one ('generated:SEED:ASES') or a file (.json, .json.gz)."""
+        """Load a named dataset ('routeviews', 'small'), a generated one ('generated:SEED:ASES[:ZIPF]') or a file (.json, .json.gz)."""
         if name_or_path == GENERATED or name_or_path.startswith(GENERATED + ":"):
-            return cls.generate(*[int(part) for part in name_or_path.split(":")[1:]])
+            parts = name_or_path.split(":")[1:]
+            if len(parts) > 3:
+                raise DatasetError("%s: expected generated[:SEED[:ASES[:ZIPF]]]" % name_or_path)
+            return cls.generate(*[(float if index == 2 else int)(part) for index, part in enumerate(parts)])
         path = name_or_path
         if name_or_path in NAMED:
             path = os.path.join(DATASETS_DIR, NAMED[name_or_path])
@@ -77,15 +80,20 @@ class Dataset:
             return cls(json.load(handle), source=path)
 
     @classmethod
-    def generate(cls, seed=1, ases=75000):
-        """A dataset scored from the scale generator's synthetic Internet (deterministic for a seed)."""
+    def generate(cls, seed=1, ases=75000, zipf=None):
+        """A dataset scored from the scale generator's synthetic Internet (deterministic for a seed).
+
+        ``zipf``: the generator's Zipf exponent (None: its calibrated default); a larger one gives
+        the largest transit networks more customers (generated:1:40000:3 has an AS with >10,000).
+        """
         from simulator.generator import generate  # pylint: disable=import-outside-toplevel
         from simulator.scoring import build_dataset  # pylint: disable=import-outside-toplevel
 
         description = ("Synthetic Internet of %d ASes from the scale generator (seed %d); not real data. "
                        "Only the ASes in the rankings (600 a list) have GetASNDetails." % (ases, seed))
-        data = build_dataset(generate(seed=seed, ases=ases), seed=seed, description=description, all_details=False)
-        return cls(data, source="generated:%d:%d" % (seed, ases))
+        options = {} if zipf is None else {"zipf": zipf}
+        data = build_dataset(generate(seed=seed, ases=ases, **options), seed=seed, description=description, all_details=False)
+        return cls(data, source="generated:%d:%d" % (seed, ases) + ("" if zipf is None else ":%g" % zipf))
 
     def has_market(self, market_id):
         return market_id in self._market_ids

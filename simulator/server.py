@@ -99,7 +99,7 @@ class Simulator:
         self._log_lock = threading.Lock()
         self._started = time.monotonic()
         self.stopping = threading.Event()
-        self._server = ThreadingHTTPServer((host, port), _Handler)
+        self._server = _Server((host, port), _Handler)
         self._server.daemon_threads = True
         self._server.simulator = self
         self._thread = None
@@ -220,6 +220,13 @@ class Simulator:
 def _first(query, name):
     values = query.get(name)
     return values[0] if values else None
+
+
+class _Server(ThreadingHTTPServer):
+    """The HTTP server, with a listen backlog for bursts: the default of 5 reset new connections when
+    16 or more clients (a module's parallel workers, a play's forks) connected at once."""
+
+    request_queue_size = 128
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -8,6 +8,7 @@ Each filter is documented in the YAML file of its name next to this one (peering
 
 from __future__ import annotations
 
+import difflib
 import functools
 import inspect
 
@@ -16,6 +17,19 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.kentik.kmi.plugins.plugin_utils import _kmi_decisions
 
 FILTERS = ("peering_candidates", "transit_options", "single_homed", "mutual", "kmi_diff")
+
+
+def _arguments(signature, kwargs):
+    """The arguments the filter takes, and the one an unknown keyword argument may have meant."""
+    piped, *names = signature.parameters
+    if not names:
+        return "it takes no argument but the value piped in (%s)." % piped
+    text = "its arguments are: %s (the value piped in), %s." % (piped, ", ".join(names))
+    for key in kwargs:
+        close = [] if key in names else difflib.get_close_matches(str(key), names, n=1)
+        if close:
+            text += " Did you mean '%s' for '%s'?" % (close[0], key)
+    return text
 
 
 def _filter(name):
@@ -27,8 +41,8 @@ def _filter(name):
     def run(*args, **kwargs):
         try:
             signature.bind(*args, **kwargs)
-        except TypeError as exc:  # a missing argument, an unknown keyword
-            raise AnsibleFilterError("%s%s: %s" % (_kmi_decisions.PREFIX, name, exc)) from None
+        except TypeError as exc:  # a missing argument, an unknown keyword: name the arguments there are
+            raise AnsibleFilterError("%s%s: %s; %s" % (_kmi_decisions.PREFIX, name, exc, _arguments(signature, kwargs))) from None
         try:
             return func(*args, **kwargs)
         except _kmi_decisions.KmiDecisionError as exc:

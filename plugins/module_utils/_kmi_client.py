@@ -18,9 +18,10 @@ import random
 import re
 import threading
 import time
-import traceback
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
+from importlib import import_module
+from importlib.util import find_spec
 from urllib.parse import quote, urlsplit
 
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_inputs as inputs
@@ -28,15 +29,16 @@ from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_response as
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_countries import COUNTRY_NAMES
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import NETWORK_HINT, KmiApiError, KmiInputError
 
-try:
-    import requests
-    from urllib3.util.retry import Retry
-except ImportError:
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
-else:
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
+# requests is imported when the first request is sent (_requests()), not here: a lookup answered from the cache
+# never pays for it, and every host's fork would (about 70 ms a host).
+HAS_REQUESTS = find_spec("requests") is not None
+REQUESTS_IMPORT_ERROR = None if HAS_REQUESTS else "ImportError: No module named 'requests'"
+
+
+def _requests():
+    """The requests module (imported on first use)."""
+    return import_module("requests")
+
 
 COLLECTION_VERSION = "0.1.0"
 USER_AGENT = "kentik.kmi/%s" % COLLECTION_VERSION
@@ -163,6 +165,7 @@ _PROXY_HINT = "a proxy or load balancer may have answered instead of Kentik"
 
 def _network_reason(exc):
     """Name the network cause of a requests exception in a few words."""
+    requests = _requests()
     text = "%s %r" % (exc, exc)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return "connection timed out"
@@ -257,7 +260,8 @@ class KmiClient:
             )
 
         def pick(name, value):
-            return DEFAULTS[name] if value is None else value
+            value = DEFAULTS[name] if value is None else value
+            return inputs.normalize_connection_number(value, name) if name in inputs.CONNECTION_RANGES else value
 
         self._secrets = [s for s in (str(api_token), str(api_email)) if s]
         # Names the account in cache keys without holding its secrets in clear.
@@ -279,16 +283,15 @@ class KmiClient:
         self._warn = warn or self.warnings.append
         self.request_count = 0
 
-        self._session = requests.Session()
-        self._session.headers.update(
-            {
-                "User-Agent": USER_AGENT,
-                "Accept": "application/json",
-                "X-CH-Auth-Email": str(api_email),
-                "X-CH-Auth-API-Token": str(api_token),
-            }
-        )
-        self._session.verify = ca_path if ca_path else bool(pick("validate_certs", validate_certs))
+        self._headers = {
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+            "X-CH-Auth-Email": str(api_email),
+            "X-CH-Auth-API-Token": str(api_token),
+        }
+        self._verify = ca_path if ca_path else bool(pick("validate_certs", validate_certs))
+        self._session = None  # made by _http_session() when the first request is sent
+        self._session_lock = threading.Lock()
 
     # ------------------------------------------------------------------ RPCs
 
@@ -452,7 +455,7 @@ class KmiClient:
         if not value:
             return None
         try:
-            return max(0.0, float(Retry(0).parse_retry_after(value)))
+            return max(0.0, float(import_module("urllib3.util.retry").Retry(0).parse_retry_after(value)))
         except Exception:  # an unparsable header falls back to our own backoff
             return None
 
@@ -467,8 +470,20 @@ class KmiClient:
         request = {"account": self._account, "url": self.base_url + API_PREFIX + path, "method": method, "params": params, "body": body}
         return hashlib.sha256(json.dumps(request, sort_keys=True).encode("utf-8")).hexdigest()
 
+    def _http_session(self):
+        """The requests session (auth headers, TLS verification), made on first use."""
+        with self._session_lock:
+            if self._session is None:
+                session = _requests().Session()
+                session.headers.update(self._headers)
+                session.verify = self._verify
+                self._session = session
+            return self._session
+
     def _send(self, operation, method, path, params, body):
         """Send one RPC with pacing and retries; return the decoded JSON object."""
+        requests = _requests()
+        session = self._http_session()
         url = self.base_url + API_PREFIX + path
         attempt = 0
         waited = 0.0
@@ -480,7 +495,7 @@ class KmiClient:
             try:
                 try:
                     # verify= explicitly: else REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE would override ca_path and validate_certs=false
-                    resp = self._session.request(method, url, params=params, json=body, timeout=self.timeout, verify=self._session.verify)
+                    resp = session.request(method, url, params=params, json=body, timeout=self.timeout, verify=self._verify)
                     resp.content  # read the whole body here, so that a cut-short body is a network failure
                 finally:
                     self._paced_done()

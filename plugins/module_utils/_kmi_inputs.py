@@ -11,6 +11,7 @@ the allowed values. All of them run before any request is sent.
 from __future__ import annotations
 
 import difflib
+import math
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiInputError
 
@@ -156,6 +157,33 @@ def normalize_limit(value, option="limit"):
         raise KmiInputError(
             "%s: %r is not allowed; use an integer from 1 to %d." % (option, value, LIMIT_MAX), option=option
         )
+    return number
+
+
+# The numeric connection options: (lowest, highest, integer only). 0 turns pacing off.
+CONNECTION_RANGES = {
+    "timeout": (0.1, 3600, False),
+    "connect_timeout": (0.1, 3600, False),
+    "retries": (0, 20, True),
+    "retry_backoff": (0, 300, False),
+    "max_retry_wait": (0, 86400, False),
+    "requests_per_minute": (0, 100000, True),
+    "requests_per_hour": (0, 10000000, True),
+}
+
+
+def normalize_connection_number(value, option):
+    """Return a numeric connection option (a timeout, the retry budget, the pacing) within its range."""
+    low, high, integer = CONNECTION_RANGES[option]
+    number = _integer(value, option) if integer else None
+    if not integer and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = None
+    if number is None or math.isnan(number) or not low <= number <= high:
+        kind = "an integer" if integer else "a number of seconds"
+        raise KmiInputError("%s: %r is not allowed; use %s from %s to %s." % (option, value, kind, low, high), option=option)
     return number
 
 

@@ -62,7 +62,8 @@ def compile_query(expression, option="query"):
     try:
         return jmespath.compile(expression)
     except jmespath.exceptions.JMESPathError as exc:
-        detail = str(exc).split(", for expression:", 1)[0].splitlines()[0]  # one line: drop the echo and caret lines
+        # one line: drop the echo and caret lines, and the colon that announced them ("Incomplete expression:")
+        detail = str(exc).split(", for expression:", 1)[0].splitlines()[0].rstrip(": ")
         raise KmiInputError("%s: %r is not a valid JMESPath expression: %s" % (option, expression, detail), option=option) from None
 
 

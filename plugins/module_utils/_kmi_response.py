@@ -79,10 +79,26 @@ def _to_str(value, path):
 _CONVERTERS = {int: _to_int, bool: _to_bool, str: _to_str}
 
 
+_SNAKE_KEYS = {}  # camelCase key -> snake_case key, as camel_dict_to_snake_dict names it
+
+
+def _snake_key(key):
+    try:
+        return _SNAKE_KEYS[key]
+    except KeyError:
+        _SNAKE_KEYS[key] = snake = next(iter(camel_dict_to_snake_dict({key: None})))
+        return snake
+
+
 def _message(data, fields, path):
+    # One level at a time: each known field is converted once, by its own converter. (camel_dict_to_snake_dict on
+    # the whole answer at every level made a 13,000-entry answer cost seconds.) Unknown fields are kept, snake_cased.
     if not isinstance(data, dict):
         raise ResponseShapeError("%s: expected an object, got %s" % (path, type(data).__name__))
-    snake = camel_dict_to_snake_dict(data)
+    snake = {_snake_key(key): value for key, value in data.items()}
+    for name in set(snake) - set(fields):
+        if isinstance(snake[name], (dict, list)):
+            snake[name] = camel_dict_to_snake_dict({"value": snake[name]})["value"]
     result = {}
     for name, kind in fields.items():
         value = snake.pop(name, None)

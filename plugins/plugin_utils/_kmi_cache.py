@@ -132,6 +132,12 @@ class PersistentCache:
             self._plugin, problem = cache_loader.get(plugin_name, **options), "not found"
         except Exception as exc:  # ansible-core 2.19 raises where older versions return None
             self._plugin, problem = None, " ".join(str(exc).split())
+        if self._plugin is None and plugin_name in JSONFILE:  # jsonfile is there: its folder is what failed
+            raise KmiInputError(
+                "cache_connection: %r is not a folder the ansible.builtin.jsonfile cache can use (%s); give a folder that exists "
+                "or can be created, and that this user can write (%s when not set)" % (connection, problem, DEFAULT_JSONFILE_DIR),
+                option="cache_connection",
+            )
         if self._plugin is None:
             raise KmiInputError(
                 "cache_plugin: %r could not be loaded (%s); use an installed Ansible cache plugin such as "

@@ -592,3 +592,22 @@ def test_the_logic_module_raises_its_own_error_for_reuse_outside_filters():
         _kmi_decisions.mutual("AS64501")
     assert issubclass(_kmi_decisions.KmiDecisionError, ValueError)
     assert _kmi_decisions.single_homed(ME) == F["single_homed"](ME)
+
+
+# ------------------------------------------------------------------- argument errors name the arguments
+
+
+def test_unknown_keyword_names_the_arguments_and_the_close_one():
+    message = _raises("peering_candidates", RANKING, ME, max_rnk=5)
+    assert message == (
+        "kentik.kmi.peering_candidates: got an unexpected keyword argument 'max_rnk'; its arguments are: rankings (the value piped in), "
+        "my_details, min_rank, min_score, max_rank, exclude, exclude_providers_customers, provider_details, limit. "
+        "Did you mean 'max_rank' for 'max_rnk'?"
+    )
+
+
+def test_argument_to_a_filter_without_arguments():
+    message = _raises("single_homed", ME, 3)
+    assert message.startswith("kentik.kmi.single_homed: too many positional arguments; ")
+    assert message.endswith("it takes no argument but the value piped in (my_details).")
+    assert "\n" not in message

@@ -239,6 +239,8 @@ BAD_INPUTS = [
     ("kmi_insights", [], {"limit": 0}, ["limit: 0"], []),
     ("kmi_insights", [], {"types": ["customer_gain", "nope"]}, ["'types'", "provider_routing_loss"], []),
     ("kmi_insights", [64499, 64500], {"market": "Atlantis"}, ["market: 'Atlantis'"], LIST_ONLY),
+    ("kmi_rankings", ["DE"], {"retries": -1}, ["retries: -1 is not allowed", "an integer from 0 to 20"], []),
+    ("kmi_markets", [], {"timeout": 0}, ["timeout: 0.0 is not allowed", "a number of seconds from 0.1 to 3600"], []),
 ]
 
 
@@ -254,6 +256,7 @@ def test_bad_input_fails_naming_the_option_before_any_data_request(sim, run_look
     for text in texts:
         assert text in message
     assert TOKEN not in message
+    assert "ansible_collections." not in message  # no internal plugin path (ansible-core 2.19+ adds one)
     assert _ops(sim) == sent
 
 

@@ -500,3 +500,47 @@ def test_ca_path_and_validate_certs_win_over_the_ca_bundle_environment(tls_serve
     with pytest.raises(KmiApiError) as info:
         make_client(api_url=url, retries=0).list_markets()  # the bogus bundle is used: no silent trust
     assert "TLS error" in str(info.value) and "check validate_certs / ca_path" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "option, value, allowed",
+    [
+        ("retries", -1, "an integer from 0 to 20"),
+        ("retries", "many", "an integer from 0 to 20"),
+        ("timeout", 0, "a number of seconds from 0.1 to 3600"),
+        ("connect_timeout", "soon", "a number of seconds from 0.1 to 3600"),
+        ("retry_backoff", -0.5, "a number of seconds from 0 to 300"),
+        ("max_retry_wait", float("nan"), "a number of seconds from 0 to 86400"),
+        ("requests_per_minute", -5, "an integer from 0 to 100000"),
+        ("requests_per_hour", True, "an integer from 0 to 10000000"),
+    ],
+)
+def test_numeric_connection_options_are_checked_before_any_request(sim, make_client, option, value, allowed):
+    with pytest.raises(KmiInputError) as info:
+        make_client(**{option: value})
+    assert str(info.value) == "%s: %r is not allowed; use %s." % (option, value, allowed)
+    assert info.value.option == option
+    assert sim.log() == []
+
+
+def test_requests_is_imported_only_when_a_request_is_sent():
+    """A lookup answered from the cache never imports requests (each host's fork would pay ~70 ms for it)."""
+    import os
+    import subprocess
+    import sys
+
+    code = "\n".join(
+        [
+            "import sys",
+            "from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import KmiClient",
+            "class Hit:",
+            "    def fetch(self, key, send):",
+            "        return {'markets': [{'marketId': 'planet$earth', 'name': 'Planet Earth'}]}",
+            "client = KmiClient(api_email='e@example.com', api_token='tok-123456', api_url='http://127.0.0.1:9', cache=Hit())",
+            "assert client.list_markets() == [{'market_id': 'planet$earth', 'name': 'Planet Earth'}]",
+            "print('requests' in sys.modules, 'urllib3' in sys.modules)",
+        ]
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]

@@ -427,3 +427,15 @@ def test_cacheable_error_from_send_is_raised_again(run_dir):
             cache.fetch("e" * 64, send)
         assert info.value.status == 400 and info.value.kentik_message == "bad rank type"
     assert send.calls == 1
+
+
+def test_unusable_jsonfile_folder_names_cache_connection(tmp_path):
+    regular_file = tmp_path / "a_file"
+    regular_file.write_text("not a folder\n")
+    with pytest.raises(KmiInputError) as info:
+        PersistentCache("ansible.builtin.jsonfile", connection=str(regular_file / "cache"))
+    message = str(info.value)
+    assert info.value.option == "cache_connection"
+    assert message.startswith("cache_connection: %r is not a folder the ansible.builtin.jsonfile cache can use (" % str(regular_file / "cache"))
+    assert "give a folder that exists or can be created, and that this user can write" in message
+    assert "\n" not in message

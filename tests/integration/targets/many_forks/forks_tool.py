@@ -1,0 +1,343 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Helpers of the many_forks target: read the simulator's request log, inspect, damage and age the
+persistent cache folder, and run ansible-playbook to kill it at a chosen point.
+
+python forks_tool.py mark                      print how many requests the simulator has logged
+python forks_tool.py latency MS                delay every answer of the simulator by MS milliseconds
+python forks_tool.py field JSON NAME           print one field of a JSON document
+python forks_tool.py requests SINCE            JSON: the requests logged after the first SINCE, by distinct request
+python forks_tool.py table SINCE               the same counts as a table, for people
+python forks_tool.py inspect DIR [DIR...]      JSON: entries of the persistent cache in the first DIR (sound or not),
+                                               stray temporary files; fails when the API token or the email is in a
+                                               name or a file of any DIR (the others: run caches of killed runs)
+python forks_tool.py damage DIR                tear, empty, garble and swap entries as a torn write or a bad disk
+                                               would; print how many entries are now unsound
+python forks_tool.py age DIR SECONDS           make every entry SECONDS older (its stored time and its mtime)
+python forks_tool.py kill MODE TRIGGER LOG -- CMD
+                                               run CMD; when TRIGGER fires, SIGKILL it with all its descendants
+                                               (MODE tree) or only itself (MODE main); print JSON about it
+
+TRIGGER: delay:S (S seconds after the start), requests:N (the simulator has logged N requests of this run),
+entries:N (N entries in the cache folder), write (a write of the cache plugin is under way: a new temporary
+file in the folder or an entry that does not parse yet; a race that the run may win).
+
+KMI_IT_URL (the simulator), KMI_IT_VARS (the file with the token and email), KMI_FORKS_CACHE (the folder) and
+KMI_FORKS_PREFIX (the entries' file prefix) come from the environment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+FORMAT = "kentik.kmi-cache/1"  # plugin_utils/_kmi_cache.py: the envelope this test checks independently
+# ansible-core 2.19 wraps every cache plugin: the file of key K is PREFIX + "s<schema>_" + K and holds
+# {"__payload__": "<the value as JSON text>"}; older versions use PREFIX + K and the value itself.
+SCHEMA = re.compile(r"^s[0-9]+_")
+PAYLOAD = "__payload__"
+
+
+def _sim_log():
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(os.environ["KMI_IT_URL"] + "/_sim/log", timeout=10) as answer:
+        return json.load(answer)
+
+
+def _request_name(entry):
+    query = "&".join("%s=%s" % (k, ",".join(v)) for k, v in sorted(entry["query"].items()))
+    return "%s %s %s%s%s" % (entry["operation"], entry["method"], entry["path"], "?" + query if query else "",
+                             " " + entry["body"] if entry["body"] else "")
+
+
+def _secrets():
+    """The test user's token and email (kmi_sim.sh makes both random), from the extra-vars file."""
+    found = {}
+    with open(os.environ["KMI_IT_VARS"], encoding="utf-8") as handle:
+        for line in handle:
+            name, sep, value = line.partition(":")
+            if sep and name in ("kmi_it_token", "kmi_it_email"):
+                found[name] = value.strip()
+    if len(found) != 2:
+        raise SystemExit("no kmi_it_token and kmi_it_email in %s" % os.environ["KMI_IT_VARS"])
+    return [value.encode("utf-8") for value in found.values()]
+
+
+def _digest(value):
+    return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+def _entries(folder, prefix):
+    return sorted(name for name in os.listdir(folder) if name.startswith(prefix))
+
+
+def _key(name, prefix):
+    return SCHEMA.sub("", name[len(prefix):])
+
+
+def _read(path):
+    """The envelope stored in the file at ``path`` (the data itself and the payload wrapper, if any)."""
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    if isinstance(data, dict) and isinstance(data.get(PAYLOAD), str):
+        return json.loads(data[PAYLOAD]), data
+    return data, None
+
+
+def _write(path, entry, wrapped):
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump({PAYLOAD: json.dumps(entry)} if wrapped is not None else entry, handle)
+
+
+def _check(path, key):
+    """'sound', or why the file at ``path`` is not a whole envelope for ``key``."""
+    try:
+        entry, dummy = _read(path)
+    except (OSError, ValueError) as exc:
+        return "unreadable (%s)" % type(exc).__name__
+    if not isinstance(entry, dict) or entry.get("format") != FORMAT:
+        return "not an envelope"
+    if entry.get("key") != key:
+        return "envelope of another key"
+    if entry.get("kind") != "answer":
+        return "kind %r" % entry.get("kind")
+    if entry.get("digest") != _digest(entry.get("value")):
+        return "digest mismatch"
+    return "sound"
+
+
+def mark():
+    print(_sim_log()["count"])
+
+
+def latency(milliseconds):
+    """Delay every API answer of the simulator (POST /_sim/faults), to widen the window of a kill."""
+    request = urllib.request.Request(os.environ["KMI_IT_URL"] + "/_sim/faults", method="POST",
+                                     data=json.dumps({"latency_ms": float(milliseconds)}).encode("utf-8"),
+                                     headers={"Content-Type": "application/json"})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(request, timeout=10) as answer:
+        json.load(answer)
+
+
+def table(since):
+    """The requests logged after the first SINCE, counted by distinct request (operation, path, query; no body)."""
+    counts = {}
+    for entry in _sim_log()["requests"][int(since):]:
+        name = _request_name(entry).split(" {", 1)[0]
+        counts[name] = counts.get(name, 0) + 1
+    for name, count in sorted(counts.items()):
+        print("%4d  %s" % (count, name))
+
+
+def field(document, name):
+    """Print one field of a JSON document (runme.sh's assertions)."""
+    value = json.loads(document)[name]
+    print(json.dumps(value, sort_keys=True) if isinstance(value, (dict, list, bool)) else value)
+
+
+def requests(since):
+    log = _sim_log()["requests"][int(since):]
+    counts = {}
+    for entry in log:
+        name = _request_name(entry)
+        counts[name] = counts.get(name, 0) + 1
+    print(json.dumps({
+        "total": len(log),
+        "distinct": len(counts),
+        "max_per_request": max(counts.values(), default=0),
+        "statuses": sorted({str(entry["status"]) for entry in log}),
+        "by_request": counts,
+    }, sort_keys=True))
+
+
+def inspect(folder, *others):
+    prefix = os.environ["KMI_FORKS_PREFIX"]
+    secrets = _secrets()
+    states = {}
+    for name in _entries(folder, prefix):
+        states[_key(name, prefix)] = _check(os.path.join(folder, name), _key(name, prefix))
+    strays = sorted(name for name in os.listdir(folder) if not name.startswith(prefix))
+    leaks = []
+    for top in (folder,) + others:
+        for root, dummy, files in os.walk(top):
+            for name in files:
+                path = os.path.join(root, name)
+                with open(path, "rb") as handle:
+                    data = name.encode("utf-8") + b"\n" + handle.read()
+                if any(secret in data for secret in secrets):
+                    leaks.append(path)
+    print(json.dumps({
+        "entries": len(states),
+        "sound": sum(1 for state in states.values() if state == "sound"),
+        "unsound": {key[:12]: state for key, state in states.items() if state != "sound"},
+        "strays": strays,
+        "secret_found_in": len(leaks),
+    }, sort_keys=True))
+    if leaks:
+        raise SystemExit("the test user's API token or email is in %d cache file(s) or name(s)" % len(leaks))
+
+
+def damage(folder):
+    """Five kinds of damage, one entry each (sorted by name), plus the debris a killed writer leaves."""
+    prefix = os.environ["KMI_FORKS_PREFIX"]
+    names = _entries(folder, prefix)
+    if len(names) < 6:
+        raise SystemExit("damage needs at least 6 entries, found %d" % len(names))
+    paths = [os.path.join(folder, name) for name in names]
+    with open(paths[0], "rb") as handle:
+        whole = handle.read()
+    with open(paths[0], "wb") as handle:  # a torn write: the first half of the file
+        handle.write(whole[: len(whole) // 2])
+    with open(paths[1], "wb"):  # created, never written
+        pass
+    entry, wrapped = _read(paths[2])  # valid JSON, a changed answer: the digest tells
+    entry["value"] = {"tampered": True}
+    _write(paths[2], entry, wrapped)
+    with open(paths[5], "rb") as handle:  # a whole, sound envelope in the wrong file
+        other = handle.read()
+    with open(paths[3], "wb") as handle:
+        handle.write(other)
+    with open(paths[4], "wb") as handle:  # not even text
+        handle.write(b"\x00\xff\xfe garbage \x80" * 8)
+    # What a writer killed between its temporary file and the rename leaves behind.
+    with open(os.path.join(folder, "tmpkmitorn"), "wb") as handle:
+        handle.write(whole[: len(whole) // 3])
+    with open(os.path.join(folder, "tmpkmiempty"), "wb"):
+        pass
+    print(5)
+
+
+def age(folder, seconds):
+    prefix = os.environ["KMI_FORKS_PREFIX"]
+    seconds = float(seconds)
+    for name in _entries(folder, prefix):
+        path = os.path.join(folder, name)
+        entry, wrapped = _read(path)
+        entry["stored"] = float(entry["stored"]) - seconds
+        _write(path, entry, wrapped)
+        then = time.time() - seconds
+        os.utime(path, (then, then))
+
+
+def _write_under_way(folder, prefix, debris):
+    """What shows a write in progress (a new temporary file, an entry that does not parse yet), or None."""
+    for name in os.listdir(folder):
+        if not name.startswith(prefix):
+            if name not in debris:
+                return "temporary file " + name
+            continue
+        try:
+            _read(os.path.join(folder, name))
+        except (OSError, ValueError):
+            return "unparsable entry " + name[:24]
+    return None
+
+
+def _process_tree(pid):
+    """``pid``'s descendants (Linux /proc): Ansible's workers call setsid(), so they are not in its process group."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/stat" % entry, encoding="utf-8") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if fields[0] != "Z":
+                children.setdefault(int(fields[1]), []).append(int(entry))
+    tree, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            tree.append(child)
+            todo.append(child)
+    return tree
+
+
+def _alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid, encoding="utf-8") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def kill(mode, trigger, log, *command):
+    """Start ``command``; when ``trigger`` fires, SIGKILL it and (mode tree) all its descendants, or (mode main)
+    only the ansible-playbook process, whose workers then finish on their own; report."""
+    if command[:1] == ("--",):
+        command = command[1:]
+    folder, prefix = os.environ["KMI_FORKS_CACHE"], os.environ["KMI_FORKS_PREFIX"]
+    kind, dummy, arg = trigger.partition(":")
+    base = _sim_log()["count"]
+    debris = set(name for name in os.listdir(folder) if not name.startswith(prefix))  # left by earlier steps
+    started = time.monotonic()
+    with open(log, "wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    fired, last_poll, seen = None, 0.0, None
+    while process.poll() is None and fired is None:
+        now = time.monotonic()
+        if now - started > 90:
+            fired = "timeout"
+        elif kind == "delay" and now - started >= float(arg):
+            fired = trigger
+        elif kind == "entries" and len(_entries(folder, prefix)) >= int(arg):
+            fired = trigger
+        elif kind == "write":
+            seen = _write_under_way(folder, prefix, debris)
+            fired = trigger if seen else None
+        elif kind == "requests" and now - last_poll >= 0.02:
+            last_poll = now
+            if _sim_log()["count"] - base >= int(arg):
+                fired = trigger
+        if kind != "write":  # a jsonfile write lasts well under a millisecond: look for one without pause
+            time.sleep(0.0005)
+    at_seconds = round(time.monotonic() - started, 2)
+    workers, orphans_ran = [], None
+    if fired:
+        try:
+            os.kill(process.pid, signal.SIGSTOP)  # it forks no more workers
+            workers = _process_tree(process.pid)
+            for pid in [process.pid] + (workers if mode == "tree" else []):
+                os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:  # it ended on its own meanwhile
+            pass
+    returncode = process.wait()
+    entries_at_kill = len(_entries(folder, prefix))
+    if fired and mode == "main":  # the orphaned workers finish their lookups (and write the cache) on their own
+        while any(_alive(pid) for pid in workers) and time.monotonic() - started < 60:
+            time.sleep(0.05)
+        orphans_ran = round(time.monotonic() - started - at_seconds, 2)
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    print(json.dumps({
+        "mode": mode,
+        "trigger": trigger,
+        "killed": bool(fired),
+        "write_seen": seen,
+        "at_seconds": at_seconds,
+        "returncode": returncode,
+        "workers_at_kill": len(workers),
+        "orphans_ran_seconds": orphans_ran,
+        "requests_sent": _sim_log()["count"] - base,
+        "entries_at_kill": entries_at_kill,
+        "entries_after": len(_entries(folder, prefix)),
+        "strays_after": sorted(name for name in os.listdir(folder) if not name.startswith(prefix)),
+    }, sort_keys=True))
+    if fired == "timeout":
+        raise SystemExit("the run neither finished nor reached %s in 90 s" % trigger)
+
+
+if __name__ == "__main__":
+    COMMANDS = {"mark": mark, "latency": latency, "field": field, "requests": requests, "table": table, "inspect": inspect,
+                "damage": damage, "age": age, "kill": kill}
+    COMMANDS[sys.argv[1]](*sys.argv[2:])
