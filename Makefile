@@ -12,7 +12,7 @@ COLL := $(BUILD)/ansible_collections/kentik/kmi
 PY_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help test unit sanity integration sync demo simulator clean test-redis test-dataset matrix lint
+.PHONY: help test unit sanity integration sync demo bench simulator clean test-redis test-dataset matrix lint
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -84,6 +84,15 @@ MARKET ?= US
 DEMO_OUT ?= $(CURDIR)/demo-output
 demo: sync  ## the main job: a market report for ASN in MARKET (default: Cox, US) against the simulator or Kentik
 	bash hacking/demo.sh $(BIN) $(BUILD) $(ASN) "$(MARKET)" $(DEMO_OUT)
+
+# REPEAT runs of each scenario (scenario 3 runs once: minutes of real time under Kentik's limits);
+# QUICK=1 for a short smoke run (results in $(BUILD)/bench-quick); BENCH_ARGS for more (see bench/run.py --help).
+REPEAT ?= 3
+BENCH_ARGS ?=
+bench: sync  ## benchmarks: API calls and time of kentik.kmi vs ansible.builtin.uri, against the simulator; writes bench/results/
+	cd $(COLL)
+	$(BIN)/python bench/run.py --bin $(BIN) --collections $(BUILD) --repeat $(REPEAT) \
+	    $(if $(QUICK),--quick --results $(BUILD)/bench-quick,--results $(CURDIR)/bench/results --docs $(CURDIR)/docs/benchmarks.md) $(BENCH_ARGS)
 
 clean:  ## remove the venv and build output
 	rm -rf $(VENV) $(BUILD) tests/output
