@@ -14,6 +14,7 @@ import json
 import re
 import socket
 import struct
+import sys
 import threading
 import time
 from email.utils import formatdate
@@ -224,9 +225,32 @@ def _first(query, name):
 
 class _Server(ThreadingHTTPServer):
     """The HTTP server, with a listen backlog for bursts: the default of 5 reset new connections when
-    16 or more clients (a module's parallel workers, a play's forks) connected at once."""
+    16 or more clients (a module's parallel workers, a play's forks) connected at once. It counts the
+    connections being served, so that a test can wait until a killed client's last request is logged."""
 
     request_queue_size = 128
+
+    def __init__(self, *args, **kwargs):
+        self.open_connections = 0
+        self._open_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request, client_address):
+        with self._open_lock:
+            self.open_connections += 1
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        try:
+            super().shutdown_request(request)
+        finally:
+            with self._open_lock:
+                self.open_connections -= 1
+
+    def handle_error(self, request, client_address):
+        """A client that went away before its answer (a killed run) is routine here, not a traceback."""
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -410,7 +434,8 @@ class _Handler(BaseHTTPRequestHandler):
         sim = self.sim
         if path == "/_sim/log" and method == "GET":
             log = sim.log()
-            self._send(200, {"count": len(log), "requests": log})
+            # open_connections: other connections being served now (this one is not counted)
+            self._send(200, {"count": len(log), "requests": log, "open_connections": self.server.open_connections - 1})
         elif path == "/_sim/reset" and method == "POST":
             sim.reset()
             self._send(200, {"ok": True})

@@ -10,6 +10,8 @@ import json
 import os
 import re
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -18,7 +20,7 @@ import pytest
 import requests
 
 from simulator.ratelimit import RateLimiter
-from simulator.server import encode
+from simulator.server import Simulator, encode
 
 COLLECTION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 AUTH = {"X-CH-Auth-Email": "sim@example.com", "X-CH-Auth-API-Token": "sim-token"}
@@ -178,6 +180,42 @@ def test_control_calls_are_not_logged(http, sim):
     assert over_http["count"] == 1
     assert [e["operation"] for e in over_http["requests"]] == ["ListMarkets"]
     assert len(sim.log()) == 1
+
+
+def _open_connections(url, want, timeout=5.0):
+    """Poll GET /_sim/log (each poll on a new connection) until open_connections is ``want``; return the log."""
+    deadline = time.monotonic() + timeout
+    while True:
+        log = requests.get(url + "/_sim/log", headers={"Connection": "close"}, timeout=5).json()
+        if log["open_connections"] == want or time.monotonic() > deadline:
+            return log
+        time.sleep(0.02)
+
+
+def test_log_counts_open_connections_and_a_vanished_client_leaves_no_traceback(capfd):
+    with Simulator(dataset="small") as own:
+        host, port = own.url[len("http://"):].split(":")
+        assert _open_connections(own.url, 0)["open_connections"] == 0
+        # A client that connected and has not sent its request yet holds a connection; closing it frees it.
+        idle = socket.create_connection((host, int(port)), timeout=5)
+        assert _open_connections(own.url, 1)["open_connections"] == 1
+        idle.close()
+        log = _open_connections(own.url, 0)
+        assert (log["open_connections"], log["count"]) == (0, 0)
+        # A client killed while its (delayed) answer is being made: logged, then the answer finds no one.
+        own.faults.set({"latency_ms": 300})
+        gone = socket.create_connection((host, int(port)), timeout=5)
+        request = "GET %s HTTP/1.1\r\nHost: x\r\nX-CH-Auth-Email: %s\r\nX-CH-Auth-API-Token: %s\r\n\r\n" % (
+            MARKETS, AUTH["X-CH-Auth-Email"], AUTH["X-CH-Auth-API-Token"])
+        gone.sendall(request.encode("ascii"))
+        assert _open_connections(own.url, 1)["count"] == 1
+        gone.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+        gone.close()
+        log = _open_connections(own.url, 0)
+        assert (log["open_connections"], log["count"]) == (0, 1)
+        assert log["requests"][0]["status"] == 200  # the answer was made; writing it failed quietly
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err and "Broken pipe" not in captured.err
 
 
 def test_reset_clears_log_faults_and_rate_limit(http, sim):

@@ -21,7 +21,11 @@ python forks_tool.py kill MODE TRIGGER LOG -- CMD
 
 TRIGGER: delay:S (S seconds after the start), requests:N (the simulator has logged N requests of this run),
 entries:N (N entries in the cache folder), write (a write of the cache plugin is under way: a new temporary
-file in the folder or an entry that does not parse yet; a race that the run may win).
+file in the folder or an entry that does not parse yet; with cache_plugins/forks_slow_jsonfile.py and
+KMI_FORKS_SLOW_WRITE, every write pauses halfway, so the kill lands inside it).
+
+Every count of requests is taken once the simulator has no other connection open and its log held still for
+0.3 s: a request that a killed worker wrote just before it died is logged a moment after the kill.
 
 KMI_IT_URL (the simulator), KMI_IT_VARS (the file with the token and email), KMI_FORKS_CACHE (the folder) and
 KMI_FORKS_PREFIX (the entries' file prefix) come from the environment.
@@ -50,6 +54,21 @@ def _sim_log():
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     with opener.open(os.environ["KMI_IT_URL"] + "/_sim/log", timeout=10) as answer:
         return json.load(answer)
+
+
+def _settled_log(timeout=30.0):
+    """The simulator's log once no other connection is being served and the count held still for 0.3 s. A run
+    killed with SIGKILL may have written a request that the simulator reads (and logs) a moment later; counting
+    before then credits that request to no run, and the final total is one more than the sum of the runs."""
+    deadline = time.monotonic() + timeout
+    last = _sim_log()
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        now = _sim_log()
+        if now["open_connections"] == 0 and now["count"] == last["count"]:
+            return now
+        last = now
+    raise SystemExit("the simulator did not settle in %d s: %d connection(s) still open" % (timeout, last["open_connections"]))
 
 
 def _request_name(entry):
@@ -115,7 +134,7 @@ def _check(path, key):
 
 
 def mark():
-    print(_sim_log()["count"])
+    print(_settled_log()["count"])
 
 
 def latency(milliseconds):
@@ -131,7 +150,7 @@ def latency(milliseconds):
 def table(since):
     """The requests logged after the first SINCE, counted by distinct request (operation, path, query; no body)."""
     counts = {}
-    for entry in _sim_log()["requests"][int(since):]:
+    for entry in _settled_log()["requests"][int(since):]:
         name = _request_name(entry).split(" {", 1)[0]
         counts[name] = counts.get(name, 0) + 1
     for name, count in sorted(counts.items()):
@@ -145,7 +164,7 @@ def field(document, name):
 
 
 def requests(since):
-    log = _sim_log()["requests"][int(since):]
+    log = _settled_log()["requests"][int(since):]
     counts = {}
     for entry in log:
         name = _request_name(entry)
@@ -262,6 +281,27 @@ def _process_tree(pid):
     return tree
 
 
+def _wait_stopped(pid, timeout=5.0):
+    """Wait until SIGSTOP has taken hold of ``pid`` (state T): os.kill() only queues the signal, and a process that
+    has not stopped yet can still fork a worker that a listing of its children made now would miss."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open("/proc/%d/stat" % pid, encoding="utf-8") as handle:
+                if handle.read().rsplit(")", 1)[1].split()[0] in ("T", "t", "Z", "X"):
+                    return
+        except (OSError, IndexError):
+            return
+        time.sleep(0.001)
+
+
+def _signal(pid, number):
+    try:
+        os.kill(pid, number)
+    except ProcessLookupError:  # a worker that ended on its own
+        pass
+
+
 def _alive(pid):
     try:
         with open("/proc/%d/stat" % pid, encoding="utf-8") as handle:
@@ -305,9 +345,13 @@ def kill(mode, trigger, log, *command):
     if fired:
         try:
             os.kill(process.pid, signal.SIGSTOP)  # it forks no more workers
+            _wait_stopped(process.pid)
             workers = _process_tree(process.pid)
-            for pid in [process.pid] + (workers if mode == "tree" else []):
-                os.kill(pid, signal.SIGKILL)
+            doomed = [process.pid] + (workers if mode == "tree" else [])
+            for pid in doomed[1:]:  # the whole tree stands still, then dies: no worker acts on another's death
+                _signal(pid, signal.SIGSTOP)
+            for pid in doomed:
+                _signal(pid, signal.SIGKILL)
         except ProcessLookupError:  # it ended on its own meanwhile
             pass
     returncode = process.wait()
@@ -328,7 +372,7 @@ def kill(mode, trigger, log, *command):
         "returncode": returncode,
         "workers_at_kill": len(workers),
         "orphans_ran_seconds": orphans_ran,
-        "requests_sent": _sim_log()["count"] - base,
+        "requests_sent": _settled_log()["count"] - base,
         "entries_at_kill": entries_at_kill,
         "entries_after": len(_entries(folder, prefix)),
         "strays_after": sorted(name for name in os.listdir(folder) if not name.startswith(prefix)),
