@@ -182,12 +182,15 @@ def test_control_calls_are_not_logged(http, sim):
     assert len(sim.log()) == 1
 
 
-def _open_connections(url, want, timeout=5.0):
-    """Poll GET /_sim/log (each poll on a new connection) until open_connections is ``want``; return the log."""
+def _log_once(url, open_connections, count=None, timeout=10.0):
+    """Poll GET /_sim/log (each poll on a new connection) until it shows ``open_connections`` other connections
+    (and ``count`` requests, when given); return that log, or the last one after ``timeout``."""
     deadline = time.monotonic() + timeout
     while True:
         log = requests.get(url + "/_sim/log", headers={"Connection": "close"}, timeout=5).json()
-        if log["open_connections"] == want or time.monotonic() > deadline:
+        if (log["open_connections"], log["count"]) == (open_connections, log["count"] if count is None else count):
+            return log
+        if time.monotonic() > deadline:
             return log
         time.sleep(0.02)
 
@@ -195,23 +198,24 @@ def _open_connections(url, want, timeout=5.0):
 def test_log_counts_open_connections_and_a_vanished_client_leaves_no_traceback(capfd):
     with Simulator(dataset="small") as own:
         host, port = own.url[len("http://"):].split(":")
-        assert _open_connections(own.url, 0)["open_connections"] == 0
+        assert _log_once(own.url, 0)["open_connections"] == 0
         # A client that connected and has not sent its request yet holds a connection; closing it frees it.
         idle = socket.create_connection((host, int(port)), timeout=5)
-        assert _open_connections(own.url, 1)["open_connections"] == 1
+        assert _log_once(own.url, 1)["open_connections"] == 1
         idle.close()
-        log = _open_connections(own.url, 0)
+        log = _log_once(own.url, 0)
         assert (log["open_connections"], log["count"]) == (0, 0)
         # A client killed while its (delayed) answer is being made: logged, then the answer finds no one.
-        own.faults.set({"latency_ms": 300})
+        own.faults.set({"latency_ms": 1000})
         gone = socket.create_connection((host, int(port)), timeout=5)
         request = "GET %s HTTP/1.1\r\nHost: x\r\nX-CH-Auth-Email: %s\r\nX-CH-Auth-API-Token: %s\r\n\r\n" % (
             MARKETS, AUTH["X-CH-Auth-Email"], AUTH["X-CH-Auth-API-Token"])
         gone.sendall(request.encode("ascii"))
-        assert _open_connections(own.url, 1)["count"] == 1
+        log = _log_once(own.url, 1, count=1)  # logged on arrival, its answer still delayed
+        assert (log["open_connections"], log["count"]) == (1, 1)
         gone.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
         gone.close()
-        log = _open_connections(own.url, 0)
+        log = _log_once(own.url, 0, count=1)
         assert (log["open_connections"], log["count"]) == (0, 1)
         assert log["requests"][0]["status"] == 200  # the answer was made; writing it failed quietly
     captured = capfd.readouterr()
