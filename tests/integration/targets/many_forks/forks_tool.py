@@ -281,17 +281,20 @@ def _process_tree(pid):
     return tree
 
 
+def _state(pid):
+    """``pid``'s state letter in /proc (R, S, T, Z, ...), or None when it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid, encoding="utf-8") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
 def _wait_stopped(pid, timeout=5.0):
     """Wait until SIGSTOP has taken hold of ``pid`` (state T): os.kill() only queues the signal, and a process that
     has not stopped yet can still fork a worker that a listing of its children made now would miss."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with open("/proc/%d/stat" % pid, encoding="utf-8") as handle:
-                if handle.read().rsplit(")", 1)[1].split()[0] in ("T", "t", "Z", "X"):
-                    return
-        except (OSError, IndexError):
-            return
+    while _state(pid) not in (None, "T", "t", "Z", "X") and time.monotonic() < deadline:
         time.sleep(0.001)
 
 
@@ -303,11 +306,7 @@ def _signal(pid, number):
 
 
 def _alive(pid):
-    try:
-        with open("/proc/%d/stat" % pid, encoding="utf-8") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
+    return _state(pid) not in (None, "Z")
 
 
 def kill(mode, trigger, log, *command):
