@@ -19,13 +19,26 @@ kinds:
   html       answer 200 with an HTML page (a proxy's login page)
   empty      answer 200 with an empty body
   badjson    answer 200 with a complete body that is not valid JSON
+
+hostile kinds (what a proxy, a captive portal or a man-in-the-middle may send; answer_hostile()):
+  redirect   answer ``status`` (default 302) with ``Location: <location>`` (required)
+  endless    answer 200 with a chunked body that never ends (until the client leaves, or ``seconds``, default 120)
+  drip       answer 200 with a valid ListMarkets body (padded with spaces to ``size`` bytes) and its full
+             Content-Length, ``bytes_per_second`` (default 1) at a time
+  deep_json  answer 200 with JSON nested ``depth`` (default 200000) arrays deep
+  echo       answer ``status`` (default 401) with a gateway error whose message repeats the request's email and
+             token in another letter case, and the email percent-encoded (as a careless proxy or API might)
 """
 
 from __future__ import annotations
 
+import json
 import threading
+import time
+from urllib.parse import quote
 
-KINDS = ("status", "reset", "stall", "truncated", "html", "empty", "badjson")
+HOSTILE = ("redirect", "endless", "drip", "deep_json", "echo")
+KINDS = ("status", "reset", "stall", "truncated", "html", "empty", "badjson") + HOSTILE
 
 
 class FaultPlanError(ValueError):
@@ -48,6 +61,8 @@ class FaultPlan:
                 raise FaultPlanError("each fault needs a kind among %s: %r" % (", ".join(KINDS), fault))
             if fault["kind"] == "status" and not isinstance(fault.get("status"), int):
                 raise FaultPlanError("a status fault needs an integer status: %r" % (fault,))
+            if fault["kind"] == "redirect" and not isinstance(fault.get("location"), str):
+                raise FaultPlanError("a redirect fault needs a location (a URL): %r" % (fault,))
             entry = dict(fault)
             entry["count"] = int(fault.get("count", 1))
             if entry["count"] < 1:
@@ -77,3 +92,67 @@ class FaultPlan:
     def pending(self):
         with self._lock:
             return [dict(f) for f in self._queue]
+
+
+def answer_hostile(handler, fault, answer):
+    """Answer one request as a hostile server would; ``answer`` is a valid body (bytes). Return the status sent, or None."""
+    kind = fault["kind"]
+    if kind == "redirect":
+        status = int(fault.get("status", 302))
+        handler.send_response(status)
+        handler.send_header("Location", fault["location"])
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+        return status
+    if kind == "echo":
+        email, token = handler.headers.get("X-CH-Auth-Email", ""), handler.headers.get("X-CH-Auth-API-Token", "")
+        message = "Unauthorized: token %s is not valid for %s (%s)" % (token.swapcase(), email.upper(), quote(email, safe=""))
+        status = int(fault.get("status", 401))
+        _send(handler, status, json.dumps({"code": 16, "message": message, "details": []}).encode("utf-8"))
+        return status
+    if kind == "deep_json":
+        depth = int(fault.get("depth", 200000))
+        _send(handler, 200, b'{"markets": ' + b"[" * depth + b"]" * depth + b"}")
+        return 200
+    stopping = handler.server.simulator.stopping
+    if kind == "drip":
+        rate = max(1, int(fault.get("bytes_per_second", 1)))
+        answer = answer.ljust(int(fault.get("size", 0)))  # trailing spaces keep it valid JSON
+        _send(handler, 200, b"", length=len(answer))
+        step = max(1, rate // 10)
+        for start in range(0, len(answer), step):
+            if stopping.is_set() or not _write(handler, answer[start:start + step]):
+                break
+            time.sleep(step / float(rate))
+        return 200
+    # endless: chunked, so the client cannot know a length to refuse up front
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.end_headers()
+    chunk = b'{"marketId": "planet$earth", "name": "Global"}, ' * 1300
+    deadline = time.monotonic() + float(fault.get("seconds", 120))
+    sent = _write(handler, b"%x\r\n%s\r\n" % (len(b'{"markets": ['), b'{"markets": ['))
+    while sent and time.monotonic() < deadline and not stopping.is_set():
+        sent = _write(handler, b"%x\r\n%s\r\n" % (len(chunk), chunk))
+    handler.close_connection = True
+    return 200
+
+
+def _send(handler, status, body, length=None):
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body) if length is None else length))
+    handler.end_headers()
+    _write(handler, body)
+
+
+def _write(handler, data):
+    """Write to the client; False when it has gone."""
+    try:
+        handler.wfile.write(data)
+        handler.wfile.flush()
+    except OSError:
+        handler.close_connection = True
+        return False
+    return True

@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from simulator.dataset import DEFAULT, FAMILIES, INSIGHT_TYPES, RANK_TYPES, Dataset
-from simulator.faults import FaultPlan, FaultPlanError
+from simulator.faults import HOSTILE, FaultPlan, FaultPlanError, answer_hostile
 from simulator.ratelimit import RateLimiter
 
 PREFIX = "/kmi/v202212"
@@ -308,6 +308,8 @@ class _Handler(BaseHTTPRequestHandler):
             "query": query,
             "body": raw_body.decode("utf-8", "replace"),
             "user_agent": self.headers.get("User-Agent", ""),
+            # whether the request carried either credential header (a redirect target must never see one)
+            "credentials": bool(self.headers.get("X-CH-Auth-Email") or self.headers.get("X-CH-Auth-API-Token")),
             "operation": None,
             "status": None,
             "fault": None,
@@ -378,6 +380,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _apply_fault(self, fault):
         kind = fault["kind"]
+        if kind in HOSTILE:
+            return answer_hostile(self, fault, json.dumps(encode({"markets": self.sim.dataset.markets})).encode("utf-8"))
         if kind == "status":
             status = fault["status"]
             headers = {"Retry-After": str(fault["retry_after"])} if fault.get("retry_after") is not None else None

@@ -51,7 +51,8 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for the API's answer (read timeout).
+      - Seconds one request may take, from sending it to the last byte of its answer. An answer that is not whole by
+        then is dropped and the request is retried like a read timeout, also when the server keeps sending slowly.
     type: float
     default: 30
   connect_timeout:
@@ -85,6 +86,13 @@ options:
       - Pacing. At most this many requests in any hour from one client (Kentik answers 429 past 3750). V(0) turns pacing off.
     type: int
     default: 3750
+  max_response_bytes:
+    description:
+      - The most bytes of one answer that are read. A longer answer fails at once, is not retried and is not kept.
+      - The default, 64 MiB, is about a hundred times the largest answer KMI gives (a network with thousands of customers).
+      - Answers are also never followed to another address, whatever the API says; a redirect fails.
+    type: int
+    default: 67108864
 requirements:
   - requests >= 2.25.0
 """
@@ -181,4 +189,10 @@ options:
     ini:
       - section: kentik_kmi
         key: requests_per_hour
+  max_response_bytes:
+    vars:
+      - name: kmi_max_response_bytes
+    ini:
+      - section: kentik_kmi
+        key: max_response_bytes
 """

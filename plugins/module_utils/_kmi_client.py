@@ -11,23 +11,22 @@ failures into KmiApiError and answers into snake_case, typed dicts.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
 import os
 import random
-import re
 import threading
 import time
-from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from importlib import import_module
 from importlib.util import find_spec
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
+from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_http as http
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_inputs as inputs
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_response as response
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_countries import COUNTRY_NAMES
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import NETWORK_HINT, KmiApiError, KmiInputError
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_pacing import SlidingWindow
 
 # requests is imported when the first request is sent (_requests()), not here: a lookup answered from the cache
 # never pays for it, and every host's fork would (about 70 ms a host).
@@ -43,18 +42,22 @@ def _requests():
 COLLECTION_VERSION = "0.1.0"
 USER_AGENT = "kentik.kmi/%s" % COLLECTION_VERSION
 API_PREFIX = "/kmi/v202212"
-REGIONS = {"us": "https://grpc.api.kentik.com", "eu": "https://grpc.api.kentik.eu"}
 GLOBAL_MARKET = "planet$earth"
 
 ENV_EMAIL = "KTAPI_AUTH_EMAIL"
 ENV_TOKEN = "KTAPI_AUTH_TOKEN"
 ENV_URL = "KTAPI_URL"
 
+TLS_OFF_WARNING = (
+    "validate_certs is false: the KMI API's TLS certificate is not checked, so whoever sits between this host and the API "
+    "can read the Kentik token and change the answers. Use ca_path for a private or proxy CA instead."
+)
+
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 
 # Defaults of the connection options (shared with the doc fragments).
 DEFAULTS = {
-    "region": "us",
+    "region": inputs.DEFAULT_REGION,
     "validate_certs": True,
     "timeout": 30.0,
     "connect_timeout": 10.0,
@@ -64,6 +67,7 @@ DEFAULTS = {
     "requests_per_minute": 60,
     "requests_per_hour": 3750,
     "allow_insecure_http": False,
+    "max_response_bytes": 64 * 1024 * 1024,
 }
 
 # Characters left as they are in a path segment (RFC 3986 pchar without '/').
@@ -72,136 +76,6 @@ _PATH_SAFE = "-._~!$&'()*+,;=:@"
 
 def _segment(value):
     return quote(str(value), safe=_PATH_SAFE)
-
-
-def _is_loopback(host):
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def base_url_for(region=None, api_url=None, allow_insecure_http=False):
-    """Return the API base URL from ``api_url`` or ``region``; reject unsafe URLs."""
-    if api_url:
-        parts = urlsplit(api_url.strip())
-        try:
-            if parts.port == 0:  # urlsplit accepts port 0, which no server listens on
-                raise ValueError("port 0")
-        except ValueError:
-            raise KmiInputError("api_url: %r does not have a valid port (1 to 65535)." % api_url, option="api_url") from None
-        if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise KmiInputError(
-                "api_url: %r is not an http(s) URL; use e.g. https://grpc.api.kentik.com." % api_url, option="api_url"
-            )
-        if parts.scheme == "http" and not _is_loopback(parts.hostname) and not allow_insecure_http:
-            raise KmiInputError(
-                "api_url: plain http:// is only allowed for loopback addresses (127.0.0.0/8, ::1, localhost); "
-                "use https://, or set allow_insecure_http=true to send the token unencrypted.",
-                option="api_url",
-            )
-        return api_url.strip().rstrip("/")
-    region = (region or DEFAULTS["region"]).strip().lower()
-    if region not in REGIONS:
-        raise KmiInputError("region: %r is not allowed; use one of: us, eu." % region, option="region")
-    return REGIONS[region]
-
-
-class _SlidingWindow:
-    """At most ``limit`` requests in any ``period`` seconds (0 = no limit).
-
-    A request holds its place from wait() until ``period`` seconds after done(), the moment its answer (or failure)
-    came back. The server counts a request from its arrival, somewhere in between: counted from the send alone, a
-    request that reached the server late (a new connection, a busy host) let the one ``period`` later arrive less
-    than ``period`` after it, and Kentik answered 429 to a client that kept to the limit.
-    """
-
-    def __init__(self, limit, period, clock=None, sleep=None):
-        self.limit = int(limit or 0)
-        self.period = period
-        self._done = deque()  # when the answers came back, oldest first
-        self._in_flight = 0
-        self._lock = threading.Lock()
-        self._clock = clock or time.monotonic
-        self._sleep = sleep or time.sleep
-
-    def wait(self):
-        """Sleep until one more request fits, then hold its place; return the seconds slept."""
-        if self.limit <= 0:
-            return 0.0
-        slept = 0.0
-        while True:
-            with self._lock:
-                now = self._clock()
-                while self._done and now - self._done[0] >= self.period:
-                    self._done.popleft()
-                pause = None
-                if len(self._done) + self._in_flight >= self.limit and self._done:
-                    pause = self._done.popleft() + self.period - now  # that place is free once the pause is over
-                if pause is not None or len(self._done) + self._in_flight < self.limit:
-                    self._in_flight += 1
-                    break
-            self._sleep(0.05)  # every place is held by a request still in flight
-            slept += 0.05
-        if pause is not None:
-            self._sleep(pause)
-            slept += pause
-        return slept
-
-    def done(self):
-        """The answer to a request paced by wait() came back (or it failed): its ``period`` starts now."""
-        if self.limit <= 0:
-            return
-        with self._lock:
-            self._in_flight = max(0, self._in_flight - 1)
-            self._done.append(self._clock())
-
-
-_UNRESOLVED = "the API host name could not be resolved"
-_PROXY_HINT = "a proxy or load balancer may have answered instead of Kentik"
-
-
-def _network_reason(exc):
-    """Name the network cause of a requests exception in a few words."""
-    requests = _requests()
-    text = "%s %r" % (exc, exc)
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return "connection timed out"
-    if isinstance(exc, requests.exceptions.ReadTimeout):
-        return "read timed out (no answer within the timeout)"
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError) or "IncompleteRead" in text:
-        return "the response was cut short (connection closed mid-body)"
-    if "Connection refused" in text or "ConnectionRefusedError" in text:
-        return "connection refused"
-    if "reset" in text.lower() or "RemoteDisconnected" in text or "Connection aborted" in text:
-        return "connection reset by the server"
-    if "Name or service not known" in text or "NameResolutionError" in text or "getaddrinfo" in text:
-        return _UNRESOLVED
-    return "network error (%s)" % type(exc).__name__
-
-
-def _error_body(resp):
-    """Return (code, Kentik's message, None) from a gRPC-gateway error body, else (None, None, a short description).
-
-    A body that is not the gateway's (a proxy's HTML page) is described, never passed off as Kentik's message.
-    """
-    body = resp.content or b""
-    if not body.strip():
-        return None, None, None
-    try:
-        data = json.loads(body.decode("utf-8", "replace"))
-    except ValueError:
-        data = None
-    if isinstance(data, dict) and ("message" in data or "code" in data):
-        message = data.get("message")
-        return data.get("code"), str(message) if message else None, None
-    kind = resp.headers.get("Content-Type", "unknown type").split(";")[0]
-    title = re.search(rb"<title>(.*?)</title>", body, re.IGNORECASE | re.DOTALL)
-    if title:
-        return None, None, "non-JSON %s body titled %r" % (kind, title.group(1).decode("utf-8", "replace").strip()[:120])
-    return None, None, "non-JSON %s body of %d bytes" % (kind, len(body))
 
 
 def _details_query(relationship, ip, mutual_provider, mutual_customer, singlehomed_customer):
@@ -222,7 +96,8 @@ class KmiClient:
     Connection values left as None come from the environment (KTAPI_AUTH_EMAIL,
     KTAPI_AUTH_TOKEN, KTAPI_URL) and then from DEFAULTS. ``warn`` receives
     one-line warnings (e.g. that retries happened); without it they are kept in
-    ``self.warnings``. ``cache`` (lookups only, see plugin_utils/_kmi_cache.py)
+    ``self.warnings``. ``warn_once(key, text)``, when given, receives the
+    warnings to say once per run (TLS_OFF_WARNING). ``cache`` (lookups only, see plugin_utils/_kmi_cache.py)
     answers repeated requests: ``cache.fetch(key, send)`` returns the decoded
     answer for ``key``, calling ``send()`` only when it has none.
     """
@@ -243,7 +118,9 @@ class KmiClient:
         requests_per_minute=None,
         requests_per_hour=None,
         allow_insecure_http=None,
+        max_response_bytes=None,
         warn=None,
+        warn_once=None,
         cache=None,
     ):
         if not HAS_REQUESTS:
@@ -263,18 +140,19 @@ class KmiClient:
             value = DEFAULTS[name] if value is None else value
             return inputs.normalize_connection_number(value, name) if name in inputs.CONNECTION_RANGES else value
 
-        self._secrets = [s for s in (str(api_token), str(api_email)) if s]
+        self._secret_pattern = http.secret_pattern((str(api_token), str(api_email)))
         # Names the account in cache keys without holding its secrets in clear.
         self._account = hashlib.sha256(("kentik.kmi\n%s\n%s" % (api_email, api_token)).encode("utf-8")).hexdigest()
         self._cache = cache
-        self.base_url = base_url_for(region, api_url, pick("allow_insecure_http", allow_insecure_http))
+        self.base_url = inputs.base_url_for(region, api_url, pick("allow_insecure_http", allow_insecure_http))
         self.timeout = (float(pick("connect_timeout", connect_timeout)), float(pick("timeout", timeout)))
+        self.max_response_bytes = int(pick("max_response_bytes", max_response_bytes))
         self.retries = int(pick("retries", retries))
         self.retry_backoff = float(pick("retry_backoff", retry_backoff))
         self.max_retry_wait = float(pick("max_retry_wait", max_retry_wait))
         self._windows = (
-            _SlidingWindow(pick("requests_per_minute", requests_per_minute), 60.0),
-            _SlidingWindow(pick("requests_per_hour", requests_per_hour), 3600.0),
+            SlidingWindow(pick("requests_per_minute", requests_per_minute), 60.0),
+            SlidingWindow(pick("requests_per_hour", requests_per_hour), 3600.0),
         )
         self._pace_lock = threading.Lock()
         self._markets_lock = threading.Lock()
@@ -290,6 +168,8 @@ class KmiClient:
             "X-CH-Auth-API-Token": str(api_token),
         }
         self._verify = ca_path if ca_path else bool(pick("validate_certs", validate_certs))
+        if self._verify is False and self.base_url.startswith("https:"):
+            (warn_once or (lambda _key, text: self._warn(text)))("validate_certs", TLS_OFF_WARNING)
         self._session = None  # made by _http_session() when the first request is sent
         self._session_lock = threading.Lock()
 
@@ -421,12 +301,14 @@ class KmiClient:
         try:
             return response.normalize(data, fields)
         except response.ResponseShapeError as exc:
-            raise self._fail(operation, "the answer does not have the spec's shape: %s" % exc) from None
+            problem = "not the spec's shape: %s" % exc
+        except RecursionError:
+            problem = "it is nested too deeply"
+        raise self._fail(operation, "the answer of %s is not valid KMI JSON: %s" % (operation, problem)) from None
 
     def _redact(self, text):
-        for secret in self._secrets:
-            text = text.replace(secret, "********")
-        return text
+        """``text`` with the token and the email masked: in any letter case, and percent-encoded."""
+        return self._secret_pattern.sub("********", text) if self._secret_pattern else text
 
     def _fail(self, operation, reason, **kwargs):
         exc = KmiApiError(operation, reason, **kwargs)
@@ -477,8 +359,23 @@ class KmiClient:
                 session = _requests().Session()
                 session.headers.update(self._headers)
                 session.verify = self._verify
+                if self._verify is False:  # said once, in our words (TLS_OFF_WARNING), not by urllib3 on every request
+                    urllib3 = import_module("urllib3")
+                    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
                 self._session = session
             return self._session
+
+    def _exchange(self, session, method, url, params, body):
+        """Send one request and read its answer; return (response, body bytes). Redirects are never followed."""
+        deadline = time.monotonic() + self.timeout[1]
+        # verify= explicitly: else REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE would override ca_path and validate_certs=false
+        resp = session.request(
+            method, url, params=params, json=body, timeout=self.timeout, verify=self._verify, allow_redirects=False, stream=True
+        )
+        if 300 <= resp.status_code < 400:
+            resp.close()  # its body is not read: nothing from the redirect is used
+            return resp, b""
+        return resp, http.read_body(resp, self.max_response_bytes, deadline, self.timeout[1])
 
     def _send(self, operation, method, path, params, body):
         """Send one RPC with pacing and retries; return the decoded JSON object."""
@@ -494,11 +391,13 @@ class KmiClient:
             status, retry_after = None, None
             try:
                 try:
-                    # verify= explicitly: else REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE would override ca_path and validate_certs=false
-                    resp = session.request(method, url, params=params, json=body, timeout=self.timeout, verify=self._verify)
-                    resp.content  # read the whole body here, so that a cut-short body is a network failure
+                    resp, content = self._exchange(session, method, url, params, body)
                 finally:
                     self._paced_done()
+            except http.AnswerTooLarge as exc:
+                raise self._fail(operation, str(exc), attempts=attempt) from None
+            except http.DeadlineExpired as exc:  # retried like a read timeout
+                reason = str(exc)
             except requests.exceptions.SSLError as exc:
                 raise self._fail(
                     operation,
@@ -507,18 +406,26 @@ class KmiClient:
                     hint="check validate_certs / ca_path",
                 ) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-                reason = _network_reason(exc)
-                if reason == _UNRESOLVED:  # a wrong host name stays wrong: fail at once
+                reason = http.network_reason(exc, requests)
+                if reason == http.UNRESOLVED:  # a wrong host name stays wrong: fail at once
                     raise self._fail(operation, "%s (%s)" % (reason, self.base_url), attempts=attempt, hint="check api_url / region") from None
             except requests.exceptions.RequestException as exc:
                 raise self._fail(operation, "request error: %s" % exc, attempts=attempt) from None
             else:
                 status = resp.status_code
+                if 300 <= status < 400:
+                    raise self._fail(
+                        operation,
+                        "%s: a redirect to %s, which is not followed" % (resp.reason or "Redirect", http.redirect_host(resp.headers.get("Location"))),
+                        status=status,
+                        attempts=attempt,
+                        hint=http.REDIRECT_HINT,
+                    )
                 if status < 400:
-                    return self._decode(operation, resp, attempt, failures, waited)
-                code, message, other_body = _error_body(resp)
+                    return self._decode(operation, resp, content, attempt, failures, waited)
+                code, message, other_body = http.error_body(content, resp.headers.get("Content-Type"))
                 status_reason = (resp.reason or "error") + (" (%s)" % other_body if other_body else "")
-                body_hint = _PROXY_HINT if other_body else None
+                body_hint = http.PROXY_HINT if other_body else None
                 if status not in RETRY_STATUSES:
                     raise self._fail(
                         operation, status_reason, status=status, code=code, kentik_message=message, attempts=attempt, hint=body_hint
@@ -541,23 +448,25 @@ class KmiClient:
             time.sleep(delay)
             waited += delay
 
-    def _decode(self, operation, resp, attempt, failures, waited):
+    def _decode(self, operation, resp, content, attempt, failures, waited):
+        """The decoded JSON object of a 2xx answer; anything else fails in one line."""
         if failures:
             self._warn(
                 "KMI %s succeeded after %d retries (%s); waited %.1f s in all."
                 % (operation, len(failures), ", ".join(failures), waited)
             )
-        if not resp.content.strip():
-            raise self._fail(operation, "the API answered HTTP %d with an empty body" % resp.status_code, attempts=attempt)
-        try:
-            data = json.loads(resp.content.decode("utf-8"))
-        except ValueError:
-            description = _error_body(resp)[2]
-            raise self._fail(
-                operation, "the API answered HTTP %d with malformed JSON (%s)" % (resp.status_code, description),
-                attempts=attempt,
-                hint=_PROXY_HINT,
-            ) from None
-        if not isinstance(data, dict):
-            raise self._fail(operation, "the API answered with JSON that is not an object", attempts=attempt)
-        return data
+        hint, status = None, resp.status_code
+        if not content.strip():
+            problem = "HTTP %d with an empty body" % status
+        else:
+            try:
+                data = json.loads(content.decode("utf-8"))
+            except RecursionError:
+                problem = "it is nested too deeply"
+            except ValueError:
+                problem, hint = "HTTP %d with malformed JSON (%s)" % (status, http.error_body(content, resp.headers.get("Content-Type"))[2]), http.PROXY_HINT
+            else:
+                if isinstance(data, dict):
+                    return data
+                problem = "a JSON %s, not an object" % type(data).__name__
+        raise self._fail(operation, "the answer of %s is not valid KMI JSON: %s" % (operation, problem), attempts=attempt, hint=hint)

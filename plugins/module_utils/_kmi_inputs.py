@@ -11,7 +11,9 @@ the allowed values. All of them run before any request is sent.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import math
+from urllib.parse import urlsplit
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiInputError
 
@@ -169,6 +171,7 @@ CONNECTION_RANGES = {
     "max_retry_wait": (0, 86400, False),
     "requests_per_minute": (0, 100000, True),
     "requests_per_hour": (0, 10000000, True),
+    "max_response_bytes": (1024, 2**31 - 1, True),
 }
 
 
@@ -238,3 +241,52 @@ def normalize_market_text(value, option="market"):
             option=option,
         )
     return value.strip()
+
+
+REGIONS = {"us": "https://grpc.api.kentik.com", "eu": "https://grpc.api.kentik.eu"}
+DEFAULT_REGION = "us"
+
+
+def _is_loopback(host):
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def base_url_for(region=None, api_url=None, allow_insecure_http=False):
+    """Return the API base URL from ``api_url`` or ``region``; reject unsafe URLs."""
+    if api_url:
+        parts = urlsplit(api_url.strip())
+        # Checked first, and never echoed: a user name or password in the URL is a secret, and a query or a
+        # fragment would silently break every path appended to it.
+        for present, what in (("@" in parts.netloc, "a user name or password (user:pw@)"), (parts.query or "?" in api_url, "a query (?...)"),
+                              (parts.fragment or "#" in api_url, "a fragment (#...)")):
+            if present:
+                raise KmiInputError(
+                    "api_url: must not contain %s; give the API's base URL alone, e.g. https://grpc.api.kentik.com, "
+                    "and the credentials in api_email / api_token." % what,
+                    option="api_url",
+                )
+        try:
+            if parts.port == 0:  # urlsplit accepts port 0, which no server listens on
+                raise ValueError("port 0")
+        except ValueError:
+            raise KmiInputError("api_url: %r does not have a valid port (1 to 65535)." % api_url, option="api_url") from None
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise KmiInputError(
+                "api_url: %r is not an http(s) URL; use e.g. https://grpc.api.kentik.com." % api_url, option="api_url"
+            )
+        if parts.scheme == "http" and not _is_loopback(parts.hostname) and not allow_insecure_http:
+            raise KmiInputError(
+                "api_url: plain http:// is only allowed for loopback addresses (127.0.0.0/8, ::1, localhost); "
+                "use https://, or set allow_insecure_http=true to send the token unencrypted.",
+                option="api_url",
+            )
+        return api_url.strip().rstrip("/")
+    region = (region or DEFAULT_REGION).strip().lower()
+    if region not in REGIONS:
+        raise KmiInputError("region: %r is not allowed; use one of: us, eu." % region, option="region")
+    return REGIONS[region]

@@ -43,14 +43,15 @@ CONNECTION_ARGSPEC = {
     "max_retry_wait": {"type": "float", "default": DEFAULTS["max_retry_wait"]},
     "requests_per_minute": {"type": "int", "default": DEFAULTS["requests_per_minute"]},
     "requests_per_hour": {"type": "int", "default": DEFAULTS["requests_per_hour"]},
+    "max_response_bytes": {"type": "int", "default": DEFAULTS["max_response_bytes"]},
 }
 
 CONNECTION_OPTIONS = tuple(CONNECTION_ARGSPEC)
 
 
-def client_from_options(get, warn=None, cache=None):
+def client_from_options(get, warn=None, cache=None, warn_once=None):
     """Return a KmiClient from the connection options; ``get(name)`` returns one option's value."""
-    return KmiClient(warn=warn, cache=cache, **{name: get(name) for name in CONNECTION_OPTIONS})
+    return KmiClient(warn=warn, cache=cache, warn_once=warn_once, **{name: get(name) for name in CONNECTION_OPTIONS})
 
 
 def compile_query(expression, option="query"):

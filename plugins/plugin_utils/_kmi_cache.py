@@ -98,6 +98,14 @@ class RunCache:
                 os.unlink(tmp)
             raise
 
+    def first(self, name):
+        """True for the first caller in this run (any fork) that asks about ``name``, False for every later one."""
+        try:
+            os.close(os.open(self._path("once-" + hashlib.sha256(name.encode("utf-8")).hexdigest(), ""), os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            return False
+        return True
+
     @contextlib.contextmanager
     def lock(self, key):
         """Hold the request's lock: one fork (or thread) at a time asks the API for ``key``."""

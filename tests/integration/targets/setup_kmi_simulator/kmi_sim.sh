@@ -123,11 +123,13 @@ YAML
     _kmi_trace_on
 }
 
-# kmi_secret_lines FILE...: how many lines of FILE(s) hold a test user's token or email.
+# kmi_secret_lines FILE...: how many lines of FILE(s) hold a test user's token or email, in any letter case, the
+# emails also percent-encoded (the simulator's echo fault sends them back so).
 kmi_secret_lines() {
     local count
     _kmi_trace_off
-    count=$(cat "$@" | grep -c -F -e "${KMI_IT_TOKEN}" -e "${KMI_IT_NOKMI_TOKEN}" -e "${KMI_IT_EMAIL}" -e "${KMI_IT_NOKMI_EMAIL}" || true)
+    count=$(cat "$@" | grep -c -i -F -e "${KMI_IT_TOKEN}" -e "${KMI_IT_NOKMI_TOKEN}" -e "${KMI_IT_EMAIL}" -e "${KMI_IT_NOKMI_EMAIL}" \
+        -e "${KMI_IT_EMAIL//@/%40}" -e "${KMI_IT_NOKMI_EMAIL//@/%40}" || true)
     _kmi_trace_on
     echo "${count}"
 }

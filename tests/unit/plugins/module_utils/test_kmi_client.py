@@ -11,7 +11,7 @@ from email.utils import formatdate
 import pytest
 
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_client
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import KmiClient, _SlidingWindow, base_url_for
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import KmiClient
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiApiError, KmiInputError
 
 TOKEN = "sim-token"
@@ -373,65 +373,7 @@ def test_credentials_and_url_from_environment(sim, monkeypatch):
     assert len(sim.log()) == 1
 
 
-def test_base_urls():
-    assert base_url_for("us") == "https://grpc.api.kentik.com"
-    assert base_url_for("EU") == "https://grpc.api.kentik.eu"
-    assert base_url_for(api_url="http://localhost:8700/") == "http://localhost:8700"
-    assert base_url_for(api_url="http://[::1]:8700") == "http://[::1]:8700"
-    assert base_url_for(api_url="http://127.0.0.2:1") == "http://127.0.0.2:1"
-    assert base_url_for(api_url="http://kmi.internal:80", allow_insecure_http=True) == "http://kmi.internal:80"
-
-
 # ----------------------------------------------------------------- pacing
-
-
-def test_sliding_window_paces_requests():
-    now = [0.0]
-    slept = []
-
-    def sleep(seconds):
-        slept.append(seconds)
-        now[0] += seconds
-
-    window = _SlidingWindow(3, 60.0, clock=lambda: now[0], sleep=sleep)
-    for dummy in range(3):
-        assert window.wait() == 0.0
-        window.done()
-        now[0] += 1.0
-    assert window.wait() == pytest.approx(57.0)  # the first request leaves the window at t=60
-    assert slept == [pytest.approx(57.0)]
-    assert _SlidingWindow(0, 60.0).wait() == 0.0
-
-
-def test_sliding_window_counts_a_request_until_a_period_after_its_answer():
-    # The server counts a request from its arrival, which may be well after the send: a request counted from its
-    # send alone let the next one reach the server less than a period after it (429 at the hard limit).
-    now = [0.0]
-    window = _SlidingWindow(1, 60.0, clock=lambda: now[0], sleep=lambda seconds: now.__setitem__(0, now[0] + seconds))
-    assert window.wait() == 0.0
-    now[0] = 5.0  # the answer took 5 s
-    window.done()
-    assert window.wait() == pytest.approx(60.0)
-    assert now[0] == pytest.approx(65.0)
-
-
-def test_sliding_window_waits_while_every_place_is_in_flight():
-    now = [0.0]
-    window = _SlidingWindow(2, 60.0, clock=lambda: now[0])
-    polls = []
-
-    def sleep(seconds):
-        polls.append(seconds)
-        now[0] += seconds
-        if len(polls) == 3:
-            window.done()  # one of the two requests in flight answers
-
-    window._sleep = sleep
-    assert window.wait() == 0.0
-    assert window.wait() == 0.0
-    slept = window.wait()  # both places held by requests in flight: poll, then wait out the answer's period
-    assert polls[:3] == [0.05] * 3
-    assert slept == pytest.approx(0.15 + 60.0)
 
 
 def test_client_paces_under_its_limit(sim, make_client, monkeypatch):
@@ -500,6 +442,21 @@ def test_ca_path_and_validate_certs_win_over_the_ca_bundle_environment(tls_serve
     with pytest.raises(KmiApiError) as info:
         make_client(api_url=url, retries=0).list_markets()  # the bogus bundle is used: no silent trust
     assert "TLS error" in str(info.value) and "check validate_certs / ca_path" in str(info.value)
+
+
+def test_validate_certs_false_is_said_once_in_our_words(tls_server, make_client, recwarn):
+    url = tls_server[0]
+    warnings = []
+    client = make_client(api_url=url, validate_certs=False, warn=warnings.append)
+    assert client.list_markets() and client.list_markets()
+    assert warnings == [_kmi_client.TLS_OFF_WARNING]
+    assert not [w for w in recwarn if "Unverified HTTPS" in str(w.message)]  # urllib3's own warning is silenced
+    said = []
+    make_client(api_url=url, validate_certs=False, warn=warnings.append, warn_once=lambda key, text: said.append((key, text)))
+    assert said == [("validate_certs", _kmi_client.TLS_OFF_WARNING)] and len(warnings) == 1
+    make_client(api_url=url, ca_path=tls_server[1], validate_certs=False, warn=warnings.append)  # ca_path verifies
+    make_client(validate_certs=False, warn=warnings.append)  # plain http on loopback: no TLS to speak of
+    assert len(warnings) == 1
 
 
 @pytest.mark.parametrize(

@@ -439,3 +439,13 @@ def test_unusable_jsonfile_folder_names_cache_connection(tmp_path):
     assert message.startswith("cache_connection: %r is not a folder the ansible.builtin.jsonfile cache can use (" % str(regular_file / "cache"))
     assert "give a folder that exists or can be created, and that this user can write" in message
     assert "\n" not in message
+
+
+def test_run_cache_first_is_true_once_per_run_across_forks(tmp_path):
+    run = RunCache(str(tmp_path / "run"))
+    pid = os.fork()
+    if pid == 0:  # a fork says it first
+        os._exit(0 if run.first("warning:validate_certs") else 1)
+    assert os.waitpid(pid, 0)[1] == 0
+    assert run.first("warning:validate_certs") is False
+    assert run.first("warning:other") is True and run.first("warning:other") is False

@@ -1,0 +1,149 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One HTTP answer of the API, read as untrusted: bounded in bytes and time, described in words, secrets masked.
+
+KmiClient (_kmi_client.py) sends the request; these helpers read and describe what came back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from urllib.parse import quote, quote_plus, urlsplit
+
+UNRESOLVED = "the API host name could not be resolved"
+PROXY_HINT = "a proxy or load balancer may have answered instead of Kentik"
+REDIRECT_HINT = (
+    "set api_url to the API itself (e.g. https://grpc.api.kentik.com); "
+    "a proxy, captive portal or moved endpoint answered, and credentials are never sent to another address"
+)
+
+_CHUNK = 64 * 1024  # bytes read at a time: what the cap can be passed by before it is noticed
+_HOST_CHARS = re.compile(r"[^A-Za-z0-9.:\[\]-]")
+
+
+class AnswerTooLarge(Exception):
+    """The answer's body is longer than max_response_bytes."""
+
+    def __init__(self, limit):
+        super().__init__("the answer is larger than max_response_bytes (%d bytes) and was dropped; "
+                         "raise max_response_bytes if an answer this large is expected" % limit)
+
+
+class DeadlineExpired(Exception):
+    """The whole answer did not arrive within the deadline."""
+
+    def __init__(self, seconds):
+        super().__init__("the whole answer did not arrive within timeout (%g s)" % seconds)
+
+
+def read_body(resp, max_bytes, deadline, seconds):
+    """Return the body of a streamed requests response: at most ``max_bytes``, done by ``deadline`` (time.monotonic()).
+
+    A watchdog shuts the socket down at the deadline, so that neither a drip nor an endless body holds the read
+    (urllib3 2.3+; with an older urllib3 the deadline is checked between chunks). ``seconds`` names the deadline
+    in the error. Raises AnswerTooLarge, DeadlineExpired or the requests exception of a broken read.
+    """
+    declared = resp.headers.get("Content-Length", "").strip()
+    if declared.isdigit() and int(declared) > max_bytes:
+        resp.close()
+        raise AnswerTooLarge(max_bytes)
+    expired = threading.Event()
+
+    def _expire():
+        expired.set()
+        try:
+            resp.raw.shutdown()
+        except Exception:  # pylint: disable=broad-except  # an older urllib3, or the read is already over
+            pass
+
+    watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _expire)
+    watchdog.daemon = True
+    watchdog.start()
+    body = bytearray()
+    try:
+        for chunk in resp.iter_content(_CHUNK):
+            body += chunk
+            if len(body) > max_bytes:
+                raise AnswerTooLarge(max_bytes)
+            if time.monotonic() >= deadline:
+                expired.set()
+                break
+    except AnswerTooLarge:
+        resp.close()
+        raise
+    except Exception:
+        if not expired.is_set():
+            raise
+    finally:
+        watchdog.cancel()
+    if expired.is_set():
+        resp.close()
+        raise DeadlineExpired(seconds)
+    resp.close()  # the body was read whole: this hands the connection back for the next request
+    return bytes(body)
+
+
+def redirect_host(location):
+    """The host a redirect points to, fit for a one-line error (never the full URL: it may carry secrets)."""
+    try:
+        host = urlsplit((location or "").strip()).hostname
+    except ValueError:
+        host = None
+    if not host:
+        return "an address on the same host" if (location or "").strip() else "no address (no Location header)"
+    return "host %s" % _HOST_CHARS.sub("?", host)[:100]
+
+
+def network_reason(exc, requests):
+    """Name the network cause of a requests exception in a few words."""
+    text = "%s %r" % (exc, exc)
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "connection timed out"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return "read timed out (no answer within the timeout)"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError) or "IncompleteRead" in text:
+        return "the response was cut short (connection closed mid-body)"
+    if "Connection refused" in text or "ConnectionRefusedError" in text:
+        return "connection refused"
+    if "reset" in text.lower() or "RemoteDisconnected" in text or "Connection aborted" in text:
+        return "connection reset by the server"
+    if "Name or service not known" in text or "NameResolutionError" in text or "getaddrinfo" in text:
+        return UNRESOLVED
+    return "network error (%s)" % type(exc).__name__
+
+
+def error_body(body, content_type):
+    """Return (code, Kentik's message, None) from a gRPC-gateway error body, else (None, None, a short description).
+
+    A body that is not the gateway's (a proxy's HTML page) is described, never passed off as Kentik's message.
+    """
+    if not body.strip():
+        return None, None, None
+    try:
+        data = json.loads(body.decode("utf-8", "replace"))
+    except (ValueError, RecursionError):
+        data = None
+    if isinstance(data, dict) and ("message" in data or "code" in data):
+        message = data.get("message")
+        code = data.get("code")
+        return (code if isinstance(code, int) and not isinstance(code, bool) else None), (str(message)[:500] if message else None), None
+    kind = (content_type or "unknown type").split(";")[0].strip()[:60]
+    title = re.search(rb"<title>(.*?)</title>", body[:65536], re.IGNORECASE | re.DOTALL)
+    if title:
+        return None, None, "non-JSON %s body titled %r" % (kind, title.group(1).decode("utf-8", "replace").strip()[:120])
+    return None, None, "non-JSON %s body of %d bytes" % (kind, len(body))
+
+
+def secret_pattern(secrets):
+    """A regex that finds each secret in any letter case, as it is and percent-encoded (None without secrets)."""
+    forms = set()
+    for secret in secrets:
+        if secret:
+            forms.update((secret, quote(secret, safe=""), quote_plus(secret)))
+    if not forms:
+        return None
+    return re.compile("|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True)), re.IGNORECASE)
