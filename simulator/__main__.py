@@ -36,6 +36,8 @@ def main(argv=None):
     parser.add_argument("--latency-ms", type=float, default=0, help="delay every API answer by this many ms")
     parser.add_argument("--rate-limit", action="store_true", help="enforce Kentik's documented rate limits")
     parser.add_argument("--port-file", help="write the chosen port to this file once listening")
+    parser.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this PEM certificate (with --tls-key)")
+    parser.add_argument("--tls-key", metavar="FILE", help="the PEM private key of --tls-cert")
     args = parser.parse_args(argv)
 
     try:
@@ -48,7 +50,10 @@ def main(argv=None):
     if args.user or args.user_without_kmi:
         users = {email: (token, True) for email, token in args.user}
         users.update({email: (token, False) for email, token in args.user_without_kmi})
-    sim = Simulator(dataset=args.dataset, host=args.host, port=args.port, users=users)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
+    tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
+    sim = Simulator(dataset=args.dataset, host=args.host, port=args.port, users=users, tls=tls)
     sim.faults.set({"latency_ms": args.latency_ms})
     sim.rate_limit.configure(args.rate_limit)
     if args.port_file:

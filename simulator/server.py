@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -91,7 +92,7 @@ def _int_param(value, name, default):
 class Simulator:
     """One simulator: dataset, users, fault plan, rate limiter and request log."""
 
-    def __init__(self, dataset=DEFAULT, host="127.0.0.1", port=0, users=None):
+    def __init__(self, dataset=DEFAULT, host="127.0.0.1", port=0, users=None, tls=None):
         self.dataset = dataset if isinstance(dataset, Dataset) else Dataset.load(dataset)
         self.users = dict(DEFAULT_USERS if users is None else users)
         self.faults = FaultPlan()
@@ -103,12 +104,19 @@ class Simulator:
         self._server = _Server((host, port), _Handler)
         self._server.daemon_threads = True
         self._server.simulator = self
+        self.scheme = "http"
+        if tls:  # (certificate file, key file): HTTPS, e.g. to try validate_certs and ca_path
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            # the handshake runs in the connection's own thread, not in the accepting one
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True, do_handshake_on_connect=False)
+            self.scheme = "https"
         self._thread = None
 
     @property
     def url(self):
         host, port = self._server.server_address[:2]
-        return "http://%s:%d" % (host, port)
+        return "%s://%s:%d" % (self.scheme, host, port)
 
     def start(self):
         self._thread = threading.Thread(target=self._server.serve_forever, name="kmi-simulator", daemon=True)

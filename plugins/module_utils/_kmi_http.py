@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 from urllib.parse import quote, quote_plus, urlsplit
@@ -43,9 +44,8 @@ class DeadlineExpired(Exception):
 def read_body(resp, max_bytes, deadline, seconds):
     """Return the body of a streamed requests response: at most ``max_bytes``, done by ``deadline`` (time.monotonic()).
 
-    A watchdog shuts the socket down at the deadline, so that neither a drip nor an endless body holds the read
-    (urllib3 2.3+; with an older urllib3 the deadline is checked between chunks). ``seconds`` names the deadline
-    in the error. Raises AnswerTooLarge, DeadlineExpired or the requests exception of a broken read.
+    A watchdog shuts the socket down at the deadline, so that neither a drip nor an endless body holds the read.
+    ``seconds`` names the deadline in the error. Raises AnswerTooLarge, DeadlineExpired or the requests exception of a broken read.
     """
     declared = resp.headers.get("Content-Length", "").strip()
     if declared.isdigit() and int(declared) > max_bytes:
@@ -56,8 +56,8 @@ def read_body(resp, max_bytes, deadline, seconds):
     def _expire():
         expired.set()
         try:
-            resp.raw.shutdown()
-        except Exception:  # pylint: disable=broad-except  # an older urllib3, or the read is already over
+            _shutdown(resp.raw)
+        except Exception:  # pylint: disable=broad-except  # the read is already over, or the socket is gone
             pass
 
     watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _expire)
@@ -85,6 +85,16 @@ def read_body(resp, max_bytes, deadline, seconds):
         raise DeadlineExpired(seconds)
     resp.close()  # the body was read whole: this hands the connection back for the next request
     return bytes(body)
+
+
+def _shutdown(raw):
+    """End a read that blocks in another thread: urllib3 2.3+ has shutdown(); before it, shut the socket down ourselves."""
+    if hasattr(raw, "shutdown"):
+        raw.shutdown()
+        return
+    sock = getattr(getattr(raw, "_connection", None), "sock", None)  # urllib3 < 2.3 keeps the connection there
+    if sock is not None:
+        sock.shutdown(socket.SHUT_RD)
 
 
 def redirect_host(location):

@@ -16,14 +16,24 @@ KMI_SIM_PID=  # kmi_sim_stop of the next start must not take this one
 (kmi_playbook rate_limit rate_limit.yml) > "${RL_TMP}/rate_limit.out" 2>&1 &
 RL_JOB=$!
 
+# A second listener on another port, where the redirect cases point: it must see no request at all.
 kmi_sim_start
-trap 'kill "${RL_SIM_PID}" 2>/dev/null || true; kmi_sim_stop' EXIT
+ELSEWHERE_URL=${KMI_IT_URL}
+ELSEWHERE_SIM_PID=${KMI_SIM_PID}
+KMI_SIM_PID=
+
+kmi_sim_start
+trap 'kill "${RL_SIM_PID}" "${ELSEWHERE_SIM_PID}" 2>/dev/null || true; kmi_sim_stop' EXIT
 # A loopback port nobody listens on, for "connection refused".
 CLOSED_PORT=$("${KMI_PYTHON}" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 started=${SECONDS}
 matrix_rc=0
-kmi_playbook faults faults.yml -e "kmi_fm_closed_port=${CLOSED_PORT}" || matrix_rc=$?
+kmi_playbook faults faults.yml -e "kmi_fm_closed_port=${CLOSED_PORT}" -e "kmi_fm_elsewhere=${ELSEWHERE_URL}" || matrix_rc=$?
 matrix_seconds=$((SECONDS - started))
+elsewhere=$("${KMI_PYTHON}" -c '
+import json, sys, urllib.request
+log = json.load(urllib.request.urlopen(sys.argv[1] + "/_sim/log", timeout=10))["requests"]
+print("%d requests, %d with credentials" % (len(log), sum(1 for entry in log if entry["credentials"])))' "${ELSEWHERE_URL}")
 
 rl_rc=0
 wait "${RL_JOB}" || rl_rc=$?
@@ -36,6 +46,7 @@ rl_seconds=$((SECONDS - started))
     cat "${RL_TMP}/rate_limit.md" 2>/dev/null || echo "(the rate-limit play wrote no summary; exit ${rl_rc})"
     echo
     echo "Fault matrix play: ${matrix_seconds} s; rate-limit play (in parallel): ${rl_seconds} s."
+    echo "The listener the redirects pointed to saw ${elsewhere}."
 } > "${KMI_IT_TMP}/fault_matrix.md"
 set +x
 echo "==================== fault matrix ===================="
@@ -45,4 +56,4 @@ if { [ ! -e /tmp/kmi-fault-matrix.md ] && [ -w /tmp ]; } || [ -w /tmp/kmi-fault-
     cp "${KMI_IT_TMP}/fault_matrix.md" /tmp/kmi-fault-matrix.md || true
 fi
 set -x
-[ "${matrix_rc}" = 0 ] && [ "${rl_rc}" = 0 ]
+[ "${matrix_rc}" = 0 ] && [ "${rl_rc}" = 0 ] && [ "${elsewhere}" = "0 requests, 0 with credentials" ]

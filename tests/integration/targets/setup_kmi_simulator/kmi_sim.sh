@@ -3,7 +3,8 @@
 # so ansible-test copies this folder next to them). Provides:
 #   kmi_sim_start [ARGS]     start the KMI simulator on a free loopback port (stopped by an EXIT trap) and write
 #                            $KMI_IT_INVENTORY (localhost + host001..host050) and $KMI_IT_VARS (url, users, tokens);
-#                            ARGS go to the simulator after `--dataset small` (e.g. --dataset generated:7:20000)
+#                            ARGS go to the simulator after `--dataset small` (e.g. --dataset generated:7:20000;
+#                            --tls-cert F --tls-key K for HTTPS)
 #   kmi_playbook NAME ARGS   run ansible-playbook -vvvv with them, output to $KMI_IT_TMP/NAME.log, and fail
 #                            when a token of the test users appears in that output
 #   kmi_with_env CMD...      run CMD with KTAPI_URL/KTAPI_AUTH_EMAIL/KTAPI_AUTH_TOKEN set to the KMI test user
@@ -49,7 +50,7 @@ kmi_sim_stop() {
 }
 
 kmi_sim_start() {
-    local root port
+    local root port scheme
     root=$(_kmi_collection_root)
     KMI_IT_TMP=$(mktemp -d "${OUTPUT_DIR:-/tmp}/kmi-it.XXXXXX")
     KMI_IT_INVENTORY="${KMI_IT_TMP}/inventory.ini"
@@ -80,13 +81,16 @@ kmi_sim_start() {
         sleep 0.1
     done
     port=$(cat "${KMI_IT_TMP}/port")
-    KMI_IT_URL="http://127.0.0.1:${port}"
+    scheme=http
+    case " $* " in *" --tls-cert "*) scheme=https ;; esac
+    KMI_IT_URL="${scheme}://127.0.0.1:${port}"
     export KMI_IT_URL
     "${KMI_PYTHON}" - "${KMI_IT_URL}/_sim/health" <<'PY'
-import json, sys, time, urllib.request
+import json, ssl, sys, time, urllib.request
+context = ssl._create_unverified_context()  # a test certificate of our own, on loopback
 for attempt in range(100):
     try:
-        with urllib.request.urlopen(sys.argv[1], timeout=2) as answer:
+        with urllib.request.urlopen(sys.argv[1], timeout=2, context=context) as answer:
             health = json.load(answer)
         if health.get("ok"):
             print("simulator healthy:", health)

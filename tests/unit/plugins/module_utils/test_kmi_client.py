@@ -393,12 +393,11 @@ def test_client_paces_under_its_limit(sim, make_client, monkeypatch):
 
 @pytest.fixture()
 def tls_server(tmp_path):
-    """An HTTPS server on loopback with a self-signed certificate that answers ListMarkets."""
-    import http.server
+    """The simulator over HTTPS on loopback, with a self-signed certificate: (url, certificate file)."""
     import shutil
-    import ssl
     import subprocess
-    import threading
+
+    from simulator.server import Simulator
 
     if not shutil.which("openssl"):
         pytest.skip("the openssl command is needed to make a test certificate")
@@ -408,27 +407,9 @@ def tls_server(tmp_path):
          "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
         check=True, capture_output=True,
     )
-
-    class _Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802  pylint: disable=invalid-name
-            body = json.dumps({"markets": [{"marketId": "planet$earth", "name": "Global"}]}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format, *args):  # pylint: disable=redefined-builtin
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield "https://127.0.0.1:%d" % server.server_address[1], cert
-    server.shutdown()
-    server.server_close()
+    server = Simulator(dataset="small", tls=(cert, key)).start()
+    yield server.url, cert
+    server.stop()
 
 
 def test_ca_path_and_validate_certs_win_over_the_ca_bundle_environment(tls_server, make_client, monkeypatch, tmp_path):
@@ -437,7 +418,7 @@ def test_ca_path_and_validate_certs_win_over_the_ca_bundle_environment(tls_serve
     bogus.write_text("not a certificate\n")
     for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
         monkeypatch.setenv(name, str(bogus))
-    assert make_client(api_url=url, ca_path=cert).list_markets() == [{"market_id": "planet$earth", "name": "Global"}]
+    assert {"market_id": "planet$earth", "name": "Global"} in make_client(api_url=url, ca_path=cert).list_markets()
     assert make_client(api_url=url, validate_certs=False).list_markets()[0]["name"] == "Global"
     with pytest.raises(KmiApiError) as info:
         make_client(api_url=url, retries=0).list_markets()  # the bogus bundle is used: no silent trust
@@ -470,6 +451,8 @@ def test_validate_certs_false_is_said_once_in_our_words(tls_server, make_client,
         ("max_retry_wait", float("nan"), "a number of seconds from 0 to 86400"),
         ("requests_per_minute", -5, "an integer from 0 to 100000"),
         ("requests_per_hour", True, "an integer from 0 to 10000000"),
+        ("max_response_bytes", 100, "an integer from 1024 to 2147483647"),
+        ("max_response_bytes", "64M", "an integer from 1024 to 2147483647"),
     ],
 )
 def test_numeric_connection_options_are_checked_before_any_request(sim, make_client, option, value, allowed):

@@ -157,3 +157,31 @@ def test_an_endless_body_costs_at_most_the_cap_in_memory(sim):
     grown_mb = (probe["after"] - probe["before"]) / 1024.0
     assert grown_mb <= 64 * 1.048576 + 50, "peak RSS grew by %.0f MB" % grown_mb
     assert time.monotonic() - started < 22
+
+
+@pytest.mark.parametrize("modern", [True, False])
+def test_shutdown_ends_a_blocked_read(modern):
+    import socket
+    import threading
+
+    ours, theirs = socket.socketpair()
+    got = []
+    reader = threading.Thread(target=lambda: got.append(ours.recv(10)))
+    reader.start()
+
+    class _Conn:
+        sock = ours
+
+    class _Modern:  # urllib3 2.3+
+        def shutdown(self):
+            ours.shutdown(socket.SHUT_RD)
+
+    class _Older:  # urllib3 before 2.3: no shutdown(), the connection in _connection
+        _connection = _Conn()
+
+    time.sleep(0.1)
+    http._shutdown(_Modern() if modern else _Older())
+    reader.join(5)
+    assert got == [b""] and not reader.is_alive()
+    ours.close()
+    theirs.close()
