@@ -3,7 +3,9 @@
 # Zipf exponent: generated:1:40000:3 builds in about 20 s, and its AS3283 has 13,216 customers in the global
 # IPv4 market), fetched by the kentik.kmi.kmi_asn_info module and lookup. The playbook asserts that both answers
 # are complete and typed and equal the simulator's own answer; the module's peak memory is measured and printed
-# (not asserted: it depends on the machine), and written to /tmp/kmi-big-answers.txt.
+# (not asserted: it depends on the machine), and written to /tmp/kmi-big-answers.txt. Then an endless body: the
+# module must fail at max_response_bytes within timeout + 2 s, with at most the cap + 50 MB more memory than for a
+# small answer.
 set -eux
 source ../setup_kmi_simulator/kmi_sim.sh
 
@@ -35,10 +37,15 @@ started=${SECONDS}
 kmi_playbook big big.yml -e "@${KMI_IT_TMP}/big_vars.yml"
 echo "playbook done in $((SECONDS - started)) s"
 
-# One line per run of the module: "<peak KiB> <seconds>".
-test "$(wc -l < "${rss_file}")" = 1
-read -r peak_kib module_seconds < "${rss_file}"
+# One line per run of the module: "<peak KiB> <seconds>": the big answer, a small one, the endless body.
+test "$(wc -l < "${rss_file}")" = 3
+{ read -r peak_kib module_seconds; read -r small_kib _; read -r endless_kib endless_seconds; } < "${rss_file}"
+# The endless body: within timeout (10 s) + 2 s, and at most the cap (64 MiB) + 50 MB above the small answer's peak.
+endless_note="endless body: the module failed after ${endless_seconds} s; peak RSS $((endless_kib / 1024)) MB, $(((endless_kib - small_kib) / 1024)) MB above a small answer's"
+echo "${endless_note}"
+"${KMI_PYTHON}" -c 'import sys; sys.exit(float(sys.argv[1]) > 12)' "${endless_seconds}"
+test $((endless_kib - small_kib)) -le $((65536 + 50 * 1000))
 customers=$("${KMI_PYTHON}" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["customers"]))' "${KMI_IT_TMP}/reference.json")
 note="big_answers: AS${KMI_BIG_ASN} (${KMI_BIG_DATASET}, market ${KMI_BIG_MARKET}): ${customers} customers; peak RSS of the module: $((peak_kib / 1024)) MB (${peak_kib} KiB, module run ${module_seconds} s)"
 echo "${note}"
-echo "${note}" > /tmp/kmi-big-answers.txt
+printf '%s\n%s\n' "${note}" "${endless_note}" > /tmp/kmi-big-answers.txt
