@@ -25,7 +25,8 @@ hostile kinds (what a proxy, a captive portal or a man-in-the-middle may send; a
   endless    answer 200 with a chunked body that never ends (until the client leaves, or ``seconds``, default 120)
   drip       answer 200 with a valid ListMarkets body (padded with spaces to ``size`` bytes) and its full
              Content-Length, ``bytes_per_second`` (default 1) at a time
-  deep_json  answer 200 with JSON nested ``depth`` (default 200000) arrays deep
+  deep_json  answer 200 with {"markets": ...} nested ``depth`` (default 200000) arrays deep; ``bare`` true sends the
+             arrays alone (a JSON list where an object belongs)
   echo       answer ``status`` (default 401) with a gateway error whose message repeats the request's email and
              token in another letter case, and the email percent-encoded (as a careless proxy or API might)
 """
@@ -112,7 +113,8 @@ def answer_hostile(handler, fault, answer):
         return status
     if kind == "deep_json":
         depth = int(fault.get("depth", 200000))
-        _send(handler, 200, b'{"markets": ' + b"[" * depth + b"]" * depth + b"}")
+        nested = b"[" * depth + b"]" * depth
+        _send(handler, 200, nested if fault.get("bare") else b'{"markets": ' + nested + b"}")
         return 200
     stopping = handler.server.simulator.stopping
     if kind == "drip":

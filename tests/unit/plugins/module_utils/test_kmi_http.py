@@ -113,6 +113,20 @@ def test_deep_json_is_one_line(sim, make_client):
     assert exc.attempts == 1
 
 
+@pytest.mark.parametrize(
+    "fault, problem",
+    [
+        ({"depth": 3, "bare": True}, "a JSON list, not an object"),
+        ({"depth": 2}, "not the spec's shape"),
+    ],
+)
+def test_json_of_the_wrong_type_is_one_line(sim, make_client, fault, problem):
+    sim.faults.set({"faults": [dict(fault, kind="deep_json")]})
+    exc, text = _failure(make_client())
+    assert "KMI ListMarkets failed: the answer of ListMarkets is not valid KMI JSON: %s" % problem in text
+    assert exc.attempts == 1
+
+
 def test_an_echoed_token_is_masked_in_any_case_and_encoding(sim, make_client):
     sim.faults.set({"faults": [{"kind": "echo"}]})
     exc, text = _failure(make_client())
