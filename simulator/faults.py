@@ -33,7 +33,6 @@ hostile kinds (what a proxy, a captive portal or a man-in-the-middle may send; a
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from urllib.parse import quote
@@ -95,8 +94,8 @@ class FaultPlan:
             return [dict(f) for f in self._queue]
 
 
-def answer_hostile(handler, fault, answer):
-    """Answer one request as a hostile server would; ``answer`` is a valid body (bytes). Return the status sent, or None."""
+def answer_hostile(handler, fault):
+    """Answer one request (the server's _Handler) as a hostile server would. Return the status sent, or None."""
     kind = fault["kind"]
     if kind == "redirect":
         status = int(fault.get("status", 302))
@@ -109,18 +108,18 @@ def answer_hostile(handler, fault, answer):
         email, token = handler.headers.get("X-CH-Auth-Email", ""), handler.headers.get("X-CH-Auth-API-Token", "")
         message = "Unauthorized: token %s is not valid for %s (%s)" % (token.swapcase(), email.upper(), quote(email, safe=""))
         status = int(fault.get("status", 401))
-        _send(handler, status, json.dumps({"code": 16, "message": message, "details": []}).encode("utf-8"))
+        handler.send_error_body(status, message)
         return status
     if kind == "deep_json":
         depth = int(fault.get("depth", 200000))
         nested = b"[" * depth + b"]" * depth
-        _send(handler, 200, nested if fault.get("bare") else b'{"markets": ' + nested + b"}")
+        handler.send_body(200, nested if fault.get("bare") else b'{"markets": ' + nested + b"}")
         return 200
     stopping = handler.server.simulator.stopping
     if kind == "drip":
         rate = max(1, int(fault.get("bytes_per_second", 1)))
-        answer = answer.ljust(int(fault.get("size", 0)))  # trailing spaces keep it valid JSON
-        _send(handler, 200, b"", length=len(answer))
+        answer = handler.markets_body().ljust(int(fault.get("size", 0)))  # trailing spaces keep it valid JSON
+        handler.send_body(200, b"", length=len(answer))
         step = max(1, rate // 10)
         for start in range(0, len(answer), step):
             if stopping.is_set() or not _write(handler, answer[start:start + step]):
@@ -139,14 +138,6 @@ def answer_hostile(handler, fault, answer):
         sent = _write(handler, b"%x\r\n%s\r\n" % (len(chunk), chunk))
     handler.close_connection = True
     return 200
-
-
-def _send(handler, status, body, length=None):
-    handler.send_response(status)
-    handler.send_header("Content-Type", "application/json")
-    handler.send_header("Content-Length", str(len(body) if length is None else length))
-    handler.end_headers()
-    _write(handler, body)
 
 
 def _write(handler, data):

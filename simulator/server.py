@@ -299,6 +299,19 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_error(self, status, message, headers=None):
         self._send(status, {"code": GRPC_CODES.get(status, 2), "message": message, "details": []}, headers=headers)
 
+    # For the hostile faults (faults.answer_hostile).
+    def send_body(self, status, body, length=None):
+        """Send ``body`` (bytes) as JSON; ``length`` declares another Content-Length (the rest is sent by the caller)."""
+        self._send(status, raw=body, length=length)
+
+    def send_error_body(self, status, message):
+        """Send a gateway error body with Kentik's ``message``."""
+        self._send_error(status, message)
+
+    def markets_body(self):
+        """The gateway's ListMarkets answer as bytes."""
+        return json.dumps(encode({"markets": self.sim.dataset.markets})).encode("utf-8")
+
     def _read_body(self):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
@@ -389,7 +402,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _apply_fault(self, fault):
         kind = fault["kind"]
         if kind in HOSTILE:
-            return answer_hostile(self, fault, json.dumps(encode({"markets": self.sim.dataset.markets})).encode("utf-8"))
+            return answer_hostile(self, fault)
         if kind == "status":
             status = fault["status"]
             headers = {"Retry-After": str(fault["retry_after"])} if fault.get("retry_after") is not None else None
@@ -410,7 +423,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._abort()
             return None
         if kind == "truncated":
-            body = json.dumps(encode({"markets": self.sim.dataset.markets})).encode("utf-8")
+            body = self.markets_body()
             self._send(200, raw=body[: len(body) // 2], length=len(body))
             self._abort(reset=False)
             return 200

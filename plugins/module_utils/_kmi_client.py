@@ -464,7 +464,7 @@ class KmiClient:
             except RecursionError:
                 problem = "it is nested too deeply"
             except ValueError:
-                problem, hint = "HTTP %d with malformed JSON (%s)" % (status, http.error_body(content, resp.headers.get("Content-Type"))[2]), http.PROXY_HINT
+                problem, hint = "HTTP %d with malformed JSON (%s)" % (status, http.describe_body(content, resp.headers.get("Content-Type"))), http.PROXY_HINT
             else:
                 if isinstance(data, dict):
                     return data

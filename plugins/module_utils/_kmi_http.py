@@ -72,18 +72,16 @@ def read_body(resp, max_bytes, deadline, seconds):
             if time.monotonic() >= deadline:
                 expired.set()
                 break
-    except AnswerTooLarge:
-        resp.close()
+    except AnswerTooLarge:  # never taken for the deadline below, even when the watchdog fired meanwhile
         raise
     except Exception:
         if not expired.is_set():
             raise
     finally:
         watchdog.cancel()
+        resp.close()  # after a whole body this hands the connection back for the next request; else it drops it
     if expired.is_set():
-        resp.close()
         raise DeadlineExpired(seconds)
-    resp.close()  # the body was read whole: this hands the connection back for the next request
     return bytes(body)
 
 
@@ -141,11 +139,16 @@ def error_body(body, content_type):
         message = data.get("message")
         code = data.get("code")
         return (code if isinstance(code, int) and not isinstance(code, bool) else None), (str(message)[:500] if message else None), None
+    return None, None, describe_body(body, content_type)
+
+
+def describe_body(body, content_type):
+    """A body that is not the gateway's JSON, in a few words: its type and its HTML title, or its size."""
     kind = (content_type or "unknown type").split(";")[0].strip()[:60]
     title = re.search(rb"<title>(.*?)</title>", body[:65536], re.IGNORECASE | re.DOTALL)
     if title:
-        return None, None, "non-JSON %s body titled %r" % (kind, title.group(1).decode("utf-8", "replace").strip()[:120])
-    return None, None, "non-JSON %s body of %d bytes" % (kind, len(body))
+        return "non-JSON %s body titled %r" % (kind, title.group(1).decode("utf-8", "replace").strip()[:120])
+    return "non-JSON %s body of %d bytes" % (kind, len(body))
 
 
 def secret_pattern(secrets):

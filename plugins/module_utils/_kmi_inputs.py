@@ -262,8 +262,12 @@ def base_url_for(region=None, api_url=None, allow_insecure_http=False):
         parts = urlsplit(api_url.strip())
         # Checked first, and never echoed: a user name or password in the URL is a secret, and a query or a
         # fragment would silently break every path appended to it.
-        for present, what in (("@" in parts.netloc, "a user name or password (user:pw@)"), (parts.query or "?" in api_url, "a query (?...)"),
-                              (parts.fragment or "#" in api_url, "a fragment (#...)")):
+        refused = (
+            ("@" in parts.netloc, "a user name or password (user:pw@)"),
+            ("?" in api_url, "a query (?...)"),
+            ("#" in api_url, "a fragment (#...)"),
+        )
+        for present, what in refused:
             if present:
                 raise KmiInputError(
                     "api_url: must not contain %s; give the API's base URL alone, e.g. https://grpc.api.kentik.com, "
