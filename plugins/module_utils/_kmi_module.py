@@ -1,9 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) kentik.kmi contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What every kentik.kmi *_info module does around its one client call."""
+"""What every kentik.kmi *_info module does around its one client call.
+
+A module file defines ``CALL = InfoCall(argument_spec, result_key, fetch)``;
+``main()`` runs it with run_info_module (as a module, on any host), and the
+modules' action plugin (plugin_utils/_kmi_action.py) runs the same CALL in the
+controller's process with run_info.
+"""
 
 from __future__ import annotations
+
+from collections import namedtuple
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -18,26 +26,40 @@ from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import (
     compile_query,
 )
 
+# argument_spec: the module's own options; result_key: the result key the query option applies to;
+# fetch(client, params): the module's result keys.
+InfoCall = namedtuple("InfoCall", ["argument_spec", "result_key", "fetch"])
 
-def run_info_module(argument_spec, result_key, fetch):
-    """Run an info module: ``fetch(client, params)`` returns the module's result keys.
 
-    The ``query`` option (JMESPath) applies to ``result[result_key]``. The module
-    never changes anything, so check mode runs it as usual.
-    """
+def full_argument_spec(call):
+    """The module's whole argument spec: the connection options, its own, and ``query``."""
     spec = dict(CONNECTION_ARGSPEC)
-    spec.update(argument_spec)
+    spec.update(call.argument_spec)
     spec["query"] = {"type": "str"}
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    return spec
+
+
+def run_info(call, params, warn, cache=None, warn_once=None):
+    """The module's work on validated ``params``: its result keys, ``query`` applied. Raises KmiError."""
+    query = compile_query(params["query"])
+    client = client_from_options(params.get, warn=warn, cache=cache, warn_once=warn_once)
+    result = call.fetch(client, params)
+    result[call.result_key] = apply_query(result[call.result_key], query)
+    return result
+
+
+def run_info_module(call):
+    """Run an info module as a module. It never changes anything, so check mode runs it as usual."""
+    module = AnsibleModule(argument_spec=full_argument_spec(call), supports_check_mode=True)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     if module.params["query"] and not HAS_JMESPATH:
         module.fail_json(msg=missing_required_lib("jmespath"), exception=JMESPATH_IMPORT_ERROR)
     try:
-        query = compile_query(module.params["query"])
-        client = client_from_options(module.params.get, warn=module.warn)
-        result = fetch(client, module.params)
-        result[result_key] = apply_query(result[result_key], query)
+        result, failure = run_info(call, module.params, module.warn), None
     except KmiError as exc:
-        module.fail_json(msg=str(exc))
+        result, failure = None, str(exc)
+    if failure is not None:
+        # outside the except block: at -vvv, ansible-core < 2.19 would add the exception's traceback to the result
+        module.fail_json(msg=failure)
     module.exit_json(changed=False, **result)

@@ -129,7 +129,7 @@ asn_details:
       peers: [{asn: 64500, name: COASTLINK CoastLink Communications, pfx_count: 2}]
 """
 
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import run_info_module
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import InfoCall, run_info_module
 
 _FILTER = {"type": "str", "default": "all", "choices": ["all", "only", "exclude"]}
 ARGUMENT_SPEC = {
@@ -163,8 +163,11 @@ def _fetch(client, params):
     return {"asn_details": details}
 
 
+CALL = InfoCall(ARGUMENT_SPEC, "asn_details", _fetch)
+
+
 def main():
-    run_info_module(ARGUMENT_SPEC, "asn_details", _fetch)
+    run_info_module(CALL)
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ insights:
 """
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_inputs import INSIGHT_TYPES
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import run_info_module
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import InfoCall, run_info_module
 
 ARGUMENT_SPEC = {
     "asn": {"type": "raw"},
@@ -101,8 +101,11 @@ def _fetch(client, params):
     return {"insights": insights}
 
 
+CALL = InfoCall(ARGUMENT_SPEC, "insights", _fetch)
+
+
 def main():
-    run_info_module(ARGUMENT_SPEC, "insights", _fetch)
+    run_info_module(CALL)
 
 
 if __name__ == "__main__":

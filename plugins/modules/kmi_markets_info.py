@@ -66,7 +66,7 @@ markets:
   sample: [{"market_id": "planet$earth", "name": "Global"}]
 """
 
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import run_info_module
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import InfoCall, run_info_module
 
 
 def _fetch(client, params):
@@ -77,8 +77,11 @@ def _fetch(client, params):
     return {"markets": markets}
 
 
+CALL = InfoCall({"name": {"type": "list", "elements": "str"}}, "markets", _fetch)
+
+
 def main():
-    run_info_module({"name": {"type": "list", "elements": "str"}}, "markets", _fetch)
+    run_info_module(CALL)
 
 
 if __name__ == "__main__":

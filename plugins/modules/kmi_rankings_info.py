@@ -95,7 +95,7 @@ invalid_count:
 """
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_inputs import RANK_TYPES
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import run_info_module
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import InfoCall, run_info_module
 
 _RANK_TYPE_CHOICES = list(RANK_TYPES)
 _RANK_TYPE_CHOICES.insert(_RANK_TYPE_CHOICES.index("customer_base_wholesome") + 1, "wholesale")  # next to what it stands for, as in the docs
@@ -111,8 +111,11 @@ def _fetch(client, params):
     return client.get_rankings(params["market"], rank_type=params["rank_type"], ip=params["ip"], limit=params["limit"])
 
 
+CALL = InfoCall(ARGUMENT_SPEC, "rankings", _fetch)
+
+
 def main():
-    run_info_module(ARGUMENT_SPEC, "rankings", _fetch)
+    run_info_module(CALL)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,10 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The action plugin of kentik.kmi.kmi_insights_info: plugin_utils/_kmi_action.py, shared by the four *_info modules."""
+
+from __future__ import annotations
+
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_action import KmiInfoAction as ActionModule
+
+__all__ = ["ActionModule"]

@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The action plugin of the four *_info modules: run them in the controller's process when they would run there anyway.
+
+A kentik.kmi module task whose connection is ``local`` (``delegate_to: localhost``,
+implicit localhost) runs its module's CALL right here, in the worker that
+Ansible forked for the task: no AnsiballZ payload, no new Python, and the
+lookups' run cache. Anything else (become, async, a task ``environment:``,
+another connection, no requests on the controller, ``kmi_run_on_controller:
+false``) runs the module as usual. Both paths validate with the module's own
+argument spec and return the same keys, warnings, masked values and messages.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from ansible import constants as C
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.errors import UnsupportedError
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import HAS_REQUESTS
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import full_argument_spec, run_info
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import HAS_JMESPATH
+
+display = Display()
+
+MODULES = ("kmi_markets_info", "kmi_rankings_info", "kmi_asn_info", "kmi_insights_info")
+RUN_ON_CONTROLLER_VAR = "kmi_run_on_controller"
+
+
+class KmiInfoAction(ActionBase):
+    _supports_check_mode = True  # the modules only read
+    _supports_async = True  # async tasks take the module path
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        result = super().run(tmp, task_vars)
+        del tmp
+        name = self._task.resolved_action or self._task.action
+        reason = self._module_path_reason(task_vars)
+        if reason:
+            display.vvv("kentik.kmi: %s runs as a module (%s)" % (name, reason), host=self._host_name(task_vars))
+            wrap_async = self._task.async_val and not self._connection.has_native_async
+            result.update(self._execute_module(module_name=self._task.action, task_vars=task_vars, wrap_async=wrap_async))
+            if not wrap_async:
+                self._remove_tmp_path(self._connection._shell.tmpdir)
+            return result
+        display.vvv("kentik.kmi: %s runs in the controller's process (connection local)" % name, host=self._host_name(task_vars))
+        result.update(self._run_here(name.rpartition(".")[2], self._task.args, task_vars))
+        return result
+
+    @staticmethod
+    def _host_name(task_vars):
+        return task_vars.get("inventory_hostname")
+
+    def _module_path_reason(self, task_vars):
+        """Why this task runs as a module; None when it runs in the controller's process."""
+        forced = task_vars.get(RUN_ON_CONTROLLER_VAR, True)
+        if not boolean(self._templar.template(forced), strict=False):
+            return "%s is false" % RUN_ON_CONTROLLER_VAR
+        if self._connection.transport != "local":
+            return "connection %s" % self._connection.transport
+        if self._play_context.become:
+            return "become"
+        if self._task.async_val:
+            return "async"
+        environment = {}
+        self._compute_environment_string(environment)
+        if environment:
+            return "the task sets environment"
+        if not (HAS_REQUESTS and HAS_JMESPATH):
+            return "requests or jmespath is missing in the controller's Python"
+        if (self._task.resolved_action or self._task.action).rpartition(".")[2] not in MODULES:
+            return "not a kentik.kmi info module"
+        return None
+
+    def _run_here(self, module_name, args, task_vars):
+        """The module's CALL on ``args``, in this process: what the module would return, as a dict."""
+        call = importlib.import_module("ansible_collections.kentik.kmi.plugins.modules." + module_name).CALL
+        validation = ArgumentSpecValidator(full_argument_spec(call)).validate(args)
+        params = validation.validated_parameters
+        no_log_values = validation._no_log_values
+        warnings = ["Both option %s and its alias %s are set." % (w["option"], w["alias"]) for w in validation._warnings]
+        result = {}
+        if validation.error_messages:
+            msg = validation.errors.msg
+            if isinstance(validation.errors[0], UnsupportedError):
+                msg = "Unsupported parameters for (%s) module: %s" % (self._task.action, msg)
+            result.update(failed=True, msg=msg)
+        else:
+            try:
+                result.update(run_info(call, params, warnings.append), changed=False)
+            except KmiError as exc:
+                result.update(failed=True, msg=str(exc))
+        if self._inject_invocation(task_vars):
+            result["invocation"] = {"module_args": params}
+        if warnings:
+            result["warnings"] = warnings
+        return remove_values(result, no_log_values)
+
+    @staticmethod
+    def _inject_invocation(task_vars):
+        """Whether a module's result carries ``invocation``: always before ansible-core 2.21, then INJECT_INVOCATION."""
+        if "INJECT_INVOCATION" not in C.config.get_configuration_definitions():
+            return True
+        return C.config.get_config_value("INJECT_INVOCATION", variables=task_vars)
