@@ -312,9 +312,10 @@ def ideal_schedule(requests, latency):
 
 
 def scenario_many_hosts(runner, sim, args, inventory, report):
-    """1. A play over N hosts templating the same rankings lookup: ours vs the lookup without cache (vs uri per host)."""
+    """1. A play over N hosts asking the same ranking: the lookup, a module task per host, vs the lookup without cache (vs uri per host)."""
     variants = [
         ("ours: kmi_rankings lookup", "many_hosts.yml", {"bench_rankings_lookup": "kentik.kmi.kmi_rankings"}),
+        ("ours: kmi_rankings_info module per host", "many_hosts_module.yml", {}),
         ("baseline: same lookup, no cache", "many_hosts.yml", {"bench_rankings_lookup": "kmi_rankings_nocache"}),
     ]
     if args.uri_per_host:
@@ -498,14 +499,16 @@ def targets(report):
     """[(number, target, measured, verdict)] for the issue's targets."""
     s = report["scenarios"]
     out = []
-    ours = _row(s, "1", "ours: kmi_rankings lookup")
     base = _row(s, "1", "baseline: same lookup, no cache")
-    if ours and base:
-        calls = _median(ours, "calls")
-        ops = ", ".join("%d %s" % (n, op) for op, n in sorted(ours["by_operation"].items()))
-        out.append(("1", "1 API call for %d hosts" % report["settings"]["hosts"],
-                    "%d calls (%s); no cache: %d; %.1fx faster" % (calls, ops, _median(base, "calls"), _median(base, "wall") / _median(ours, "wall")),
-                    "met" if calls <= 1 else "not met"))
+    for label, target, most in (("ours: kmi_rankings lookup", "1 API call for %d hosts", 1),
+                                ("ours: kmi_rankings_info module per host", "2 API calls for %d hosts, a module task per host", 2)):
+        ours = _row(s, "1", label)
+        if ours and base:
+            calls = _median(ours, "calls")
+            ops = ", ".join("%d %s" % (n, op) for op, n in sorted(ours["by_operation"].items()))
+            out.append(("1", target % report["settings"]["hosts"],
+                        "%d calls (%s); no cache: %d; %.1fx faster" % (calls, ops, _median(base, "calls"), _median(base, "wall") / _median(ours, "wall")),
+                        "met" if calls <= most else "not met"))
     if "2" in s:
         base = _row(s, "2", "baseline: uri loop")
         parts, best = [], None
@@ -549,8 +552,8 @@ def targets(report):
         out.append(("4", "0 API calls when warm", "; ".join(parts), verdict + " (lookups); the module has no cross-run cache"))
     if "5" in s and s["5"]["ratio"]:
         ratio = s["5"]["ratio"]
-        out.append(("5", "module task <= 1.0x the uri task", "%.2fx (pairs %.2f-%.2f)" % (ratio["median"], ratio["min"], ratio["max"]),
-                    "met" if ratio["median"] <= 1.0 else "not met"))
+        out.append(("5", "module task on the controller <= 0.5x the uri task", "%.2fx (pairs %.2f-%.2f)" % (ratio["median"], ratio["min"], ratio["max"]),
+                    "met" if ratio["median"] <= 0.5 else "not met"))
     return out
 
 

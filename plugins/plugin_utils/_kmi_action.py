@@ -6,7 +6,8 @@
 A kentik.kmi module task whose connection is ``local`` (``delegate_to: localhost``,
 implicit localhost) runs its module's CALL right here, in the worker that
 Ansible forked for the task: no AnsiballZ payload, no new Python, and the
-lookups' run cache. Anything else (become, async, a task ``environment:``,
+lookups' run cache (one request per distinct call in the whole run, whatever
+fork asks; plugin_utils/_kmi_cache.py). Anything else (become, async, a task ``environment:``,
 another connection, no requests on the controller, ``kmi_run_on_controller:
 false``) runs the module as usual. Both paths validate with the module's own
 argument spec and return the same keys, warnings, masked values and messages.
@@ -15,7 +16,9 @@ argument spec and return the same keys, warnings, masked values and messages.
 from __future__ import annotations
 
 import importlib
+import os
 
+import yaml
 from ansible import constants as C
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
@@ -24,15 +27,22 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.kentik.kmi.plugins.doc_fragments.connection import ModuleDocFragment as ConnectionDoc
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import HAS_REQUESTS
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import full_argument_spec, run_info
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import HAS_JMESPATH
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import CONNECTION_ARGSPEC, HAS_JMESPATH
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import LookupCache, RunCache, run_cache_dir
 
 display = Display()
 
 MODULES = ("kmi_markets_info", "kmi_rankings_info", "kmi_asn_info", "kmi_insights_info")
 RUN_ON_CONTROLLER_VAR = "kmi_run_on_controller"
+# Where lookups read each connection option besides their keywords (kmi_* variables, KTAPI_* env, [kentik_kmi] in
+# ansible.cfg): the connection doc fragment's PLUGINS section, one table for the lookups (through Ansible's config)
+# and for the modules of a local connection (here).
+OPTION_SOURCES = yaml.safe_load(ConnectionDoc.PLUGINS)["options"]
+_INI_PLUGIN = "kentik.kmi._kmi_action"  # the name our ini entries are registered under in Ansible's config manager
 
 
 class KmiInfoAction(ActionBase):
@@ -44,23 +54,28 @@ class KmiInfoAction(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         name = self._task.resolved_action or self._task.action
-        reason = self._module_path_reason(task_vars)
+        environment = {}
+        self._compute_environment_string(environment)
+        args = self._task.args
+        if self._connection.transport == "local":
+            args = self._args_with_option_sources(task_vars, environment)
+        reason = self._module_path_reason(task_vars, environment)
         if reason:
             display.vvv("kentik.kmi: %s runs as a module (%s)" % (name, reason), host=self._host_name(task_vars))
             wrap_async = self._task.async_val and not self._connection.has_native_async
-            result.update(self._execute_module(module_name=self._task.action, task_vars=task_vars, wrap_async=wrap_async))
+            result.update(self._execute_module(module_name=self._task.action, module_args=args, task_vars=task_vars, wrap_async=wrap_async))
             if not wrap_async:
                 self._remove_tmp_path(self._connection._shell.tmpdir)
             return result
         display.vvv("kentik.kmi: %s runs in the controller's process (connection local)" % name, host=self._host_name(task_vars))
-        result.update(self._run_here(name.rpartition(".")[2], self._task.args, task_vars))
+        result.update(self._run_here(name.rpartition(".")[2], args, task_vars))
         return result
 
     @staticmethod
     def _host_name(task_vars):
         return task_vars.get("inventory_hostname")
 
-    def _module_path_reason(self, task_vars):
+    def _module_path_reason(self, task_vars, environment):
         """Why this task runs as a module; None when it runs in the controller's process."""
         forced = task_vars.get(RUN_ON_CONTROLLER_VAR, True)
         if not boolean(self._templar.template(forced), strict=False):
@@ -71,14 +86,46 @@ class KmiInfoAction(ActionBase):
             return "become"
         if self._task.async_val:
             return "async"
-        environment = {}
-        self._compute_environment_string(environment)
         if environment:
             return "the task sets environment"
         if not (HAS_REQUESTS and HAS_JMESPATH):
             return "requests or jmespath is missing in the controller's Python"
         if (self._task.resolved_action or self._task.action).rpartition(".")[2] not in MODULES:
             return "not a kentik.kmi info module"
+        return None
+
+    def _args_with_option_sources(self, task_vars, environment):
+        """The task's arguments plus each connection option they leave out, from a variable, the environment or ansible.cfg.
+
+        The task's arguments already hold module_defaults, so the precedence is: task option > module_defaults >
+        variable > environment (the controller's, with the task's ``environment:``) > ini.
+        """
+        args = dict(self._task.args)
+        environ = dict(os.environ, **environment)
+        for option, sources in OPTION_SOURCES.items():
+            if {option, *CONNECTION_ARGSPEC[option].get("aliases", ())} & set(args):
+                continue
+            found = self._option_source(option, sources, task_vars, environ)
+            if found:
+                args[option] = found[0]
+                display.vvv("kentik.kmi: %s from %s" % (option, found[1]), host=self._host_name(task_vars))
+        return args
+
+    def _option_source(self, option, sources, task_vars, environ):
+        """(value, where) of ``option`` from its first source that is set, or None; values stay raw for the argument spec."""
+        for entry in sources.get("vars") or []:
+            if entry["name"] in task_vars:
+                return self._templar.template(task_vars[entry["name"]]), "variable " + entry["name"]
+        for entry in sources.get("env") or []:
+            if entry["name"] in environ:
+                return environ[entry["name"]], "environment variable " + entry["name"]
+        if sources.get("ini"):
+            if not C.config.get_configuration_definitions("action", _INI_PLUGIN):
+                ini_entries = {name: {"ini": entry["ini"]} for name, entry in OPTION_SOURCES.items() if entry.get("ini")}
+                C.config.initialize_plugin_configuration_definitions("action", _INI_PLUGIN, ini_entries)
+            value, origin = C.config.get_config_value_and_origin(option, plugin_type="action", plugin_name=_INI_PLUGIN)
+            if value is not None:
+                return value, origin
         return None
 
     def _run_here(self, module_name, args, task_vars):
@@ -96,7 +143,10 @@ class KmiInfoAction(ActionBase):
             result.update(failed=True, msg=msg)
         else:
             try:
-                result.update(run_info(call, params, warnings.append), changed=False)
+                run_cache = RunCache(run_cache_dir())
+                cache = LookupCache(run_cache, log=display.vvv)
+                answer = run_info(call, params, warnings.append, cache=cache, warn_once=run_cache.warn_once(warnings.append))
+                result.update(answer, changed=False)
             except KmiError as exc:
                 result.update(failed=True, msg=str(exc))
         if self._inject_invocation(task_vars):

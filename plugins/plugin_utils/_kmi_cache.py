@@ -106,6 +106,15 @@ class RunCache:
             return False
         return True
 
+    def warn_once(self, say):
+        """A warn_once for KmiClient: ``say(text)`` for the first caller in this run (any fork) with that warning's key."""
+
+        def warn_once(key, text):
+            if self.first("warning:" + key):
+                say(text)
+
+        return warn_once
+
     @contextlib.contextmanager
     def lock(self, key):
         """Hold the request's lock: one fork (or thread) at a time asks the API for ``key``."""

@@ -70,7 +70,7 @@ class KmiLookupBase(LookupBase):
         try:
             query = compile_query(self.get_option("query"))
             cache = self._cache()
-            client = client_from_options(self.get_option, warn=display.warning, warn_once=self._warn_once(cache.run), cache=cache)
+            client = client_from_options(self.get_option, warn=display.warning, warn_once=cache.run.warn_once(display.warning), cache=cache)
             elements = self._elements(client, flatten_terms(terms))
         except KmiError as exc:
             raise AnsibleLookupError(str(exc)) from None
@@ -80,16 +80,6 @@ class KmiLookupBase(LookupBase):
         """The Ansible variables that set options (kmi_api_url, ...), templated: lookups get them raw."""
         names = {entry["name"] for option in self.option_definitions.values() for entry in option.get("vars") or []}
         return {name: self._templar.template(variables[name]) for name in names if name in (variables or {})}
-
-    @staticmethod
-    def _warn_once(run_cache):
-        """A warn_once for the client: each warning once per run, whatever fork or lookup says it first."""
-
-        def warn_once(key, text):
-            if run_cache.first("warning:" + key):
-                display.warning(text)
-
-        return warn_once
 
     def _cache(self):
         persistent = None

@@ -4,7 +4,8 @@
 """The modules' action plugin: a real ansible-playbook (this Python's ansible-core) runs every module both ways.
 
 Each case runs once as a module (kmi_run_on_controller: false) and once in the
-controller's process, each after the same fault plan; the registered results,
+controller's process (where the run cache answers the ListMarkets that earlier
+cases asked), each after the same fault plan; the registered results,
 their warnings and failure messages must be equal, and -vvv must name the path.
 """
 
@@ -18,12 +19,16 @@ import sys
 import pytest
 import yaml
 
+from simulator.server import Simulator
+
 COLLECTION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 EMAIL, TOKEN = "sim@example.com", "sim-token"
 
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 PATHS = {"module": False, "controller": True}
 
+RATE_LIMITED = [{"kind": "status", "status": 429, "retry_after": "0", "operation": "GetRankings"}]
+UNAVAILABLE = [{"kind": "status", "status": 503, "count": 2, "operation": "GetRankings"}]
 # name: (module, options, fault plan before each run, task keywords)
 CASES = {
     "markets": ("kmi_markets_info", {"name": ["germany", "planet$earth"]}, None, {}),
@@ -38,8 +43,8 @@ CASES = {
     "bad_query": ("kmi_markets_info", {"query": "[?"}, None, {}),
     "alias_and_option": ("kmi_markets_info", {"token": TOKEN}, None, {}),
     "unauthorized": ("kmi_rankings_info", {"market": "DE", "limit": 4, "api_token": "not-the-token"}, None, {}),
-    "rate_limited_once": ("kmi_rankings_info", {"market": "DE", "limit": 5}, [{"kind": "status", "status": 429, "retry_after": "0"}], {}),
-    "unavailable": ("kmi_rankings_info", {"market": "DE", "limit": 6, "retries": 1}, [{"kind": "status", "status": 503, "count": 2}], {}),
+    "rate_limited_once": ("kmi_rankings_info", {"market": "DE", "limit": 5}, RATE_LIMITED, {}),
+    "unavailable": ("kmi_rankings_info", {"market": "DE", "limit": 6, "retries": 1}, UNAVAILABLE, {}),
     "token_in_message": ("kmi_rankings_info", {"market": TOKEN}, None, {}),
     "task_no_log": ("kmi_rankings_info", {"market": "DE", "limit": 7}, None, {"no_log": True}),
 }
@@ -68,17 +73,45 @@ def _tasks(sim_url):
         task = {"name": name, "kentik.kmi.kmi_markets_info": {"name": ["Japan"]}, "register": name}
         task.update(keywords)
         tasks.append(task)
-    names = ["%s__%s" % (case, path) for case in CASES for path in PATHS] + list(MODULE_PATH_ONLY)
-    results = "{{ {%s} | to_json }}" % ", ".join("'%s': %s" % (name, name) for name in names)
-    tasks.append({"name": "save the results", "ansible.builtin.copy": {"content": results, "dest": "{{ results_file }}", "mode": "0600"}})
     return tasks
+
+
+def _playbook(folder, play, inventory, env=None):
+    """Run ``play`` at -vvv with this Python's ansible-playbook; return (the variables it registered by host, output).
+
+    ``inventory`` is the text of an ini inventory; ``env`` adds to a clean environment (no KTAPI_*, no ANSIBLE_*).
+    """
+    names = [task["register"] for task in play["tasks"] if "register" in task]
+    results = "{{ {%s} | to_json }}" % ", ".join("'%s': %s" % (name, name) for name in names)
+    dest = str(folder / "results-{{ inventory_hostname }}.json")
+    play["tasks"].append({"name": "save the results", "ansible.builtin.copy": {"content": results, "dest": dest, "mode": "0600"}})
+    (folder / "play.yml").write_text(yaml.safe_dump([play], sort_keys=False), encoding="utf-8")
+    (folder / "inventory.ini").write_text(inventory, encoding="utf-8")
+    clean = {name: value for name, value in os.environ.items() if not name.startswith(("KTAPI_", "ANSIBLE_"))}
+    clean.update(
+        ANSIBLE_COLLECTIONS_PATH=os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION_ROOT))),
+        ANSIBLE_LOCAL_TEMP=str(folder / "tmp"),
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        NO_PROXY="127.0.0.1,localhost",
+    )
+    clean.update(env or {})
+    run = subprocess.run(
+        [ANSIBLE_PLAYBOOK, "-vvv", "-i", str(folder / "inventory.ini"), str(folder / "play.yml")],
+        cwd=str(folder), env=clean, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    results = {}
+    for path in folder.glob("results-*.json"):
+        with open(path, encoding="utf-8") as handle:
+            results[path.stem[len("results-"):]] = json.load(handle)
+    return results, run.stdout
 
 
 @pytest.fixture(scope="module")
 def both_paths(_simulator, tmp_path_factory):
-    """Run the playbook once; return (results by case and path, -vvv output)."""
+    """Run the parity playbook once; return (results by case and path, -vvv output)."""
     _simulator.reset()
-    folder = tmp_path_factory.mktemp("parity")
     play = {
         "name": "every module, both paths",
         "hosts": "localhost",
@@ -86,27 +119,12 @@ def both_paths(_simulator, tmp_path_factory):
         "module_defaults": {
             "group/kentik.kmi.kmi": {"api_url": _simulator.url, "api_email": EMAIL, "api_token": TOKEN, "retry_backoff": 0.01, "max_retry_wait": 1}
         },
-        "vars": {"results_file": str(folder / "results.json"), "ansible_inject_invocation": True},
+        "vars": {"ansible_inject_invocation": True},
         "tasks": _tasks(_simulator.url),
     }
-    (folder / "play.yml").write_text(yaml.safe_dump([play], sort_keys=False), encoding="utf-8")
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("KTAPI_", "ANSIBLE_"))}
-    env.update(
-        ANSIBLE_COLLECTIONS_PATH=os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION_ROOT))),
-        ANSIBLE_LOCAL_TEMP=str(folder / "tmp"),
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-        NO_PROXY="127.0.0.1,localhost",
-    )
-    run = subprocess.run(
-        [ANSIBLE_PLAYBOOK, "-vvv", "-i", "localhost,", "-c", "local", str(folder / "play.yml")],
-        cwd=str(folder), env=env, capture_output=True, text=True, timeout=300, check=False,
-    )
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    with open(folder / "results.json", encoding="utf-8") as handle:
-        results = json.load(handle)
+    results, output = _playbook(tmp_path_factory.mktemp("parity"), play, "localhost ansible_connection=local\n")
     _simulator.reset()
-    return results, run.stdout
+    return results["localhost"], output
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -150,3 +168,77 @@ def test_environment_and_async_take_the_module_path(both_paths, name):
     results, output = both_paths
     assert "kentik.kmi.kmi_markets_info runs as a module (%s)" % MODULE_PATH_ONLY[name][1] in output
     assert results[name]["markets"] == [{"market_id": "country$jp", "name": "Japan"}]
+
+
+# Option sources on a local connection: a kmi_* variable, KTAPI_* in the environment and [kentik_kmi] in ansible.cfg
+# reach the modules on both paths, with task option > module_defaults > variable > environment > ini.
+
+
+@pytest.fixture()
+def elsewhere():
+    """A second simulator: the requests it logs show which source an option came from."""
+    other = Simulator(dataset="small").start()
+    yield other
+    other.stop()
+
+
+def _markets_tasks(prefix, **keywords):
+    """kmi_markets_info asked for Germany on both paths; each task registers <prefix>__<path>."""
+    tasks = []
+    for path, on_controller in PATHS.items():
+        task = {"name": "%s, %s" % (prefix, path), "kentik.kmi.kmi_markets_info": {"name": "Germany"}, "register": "%s__%s" % (prefix, path)}
+        task.update(keywords, vars=dict(keywords.get("vars", {}), kmi_run_on_controller=on_controller), ignore_errors=True)
+        tasks.append(task)
+    return tasks
+
+
+def _source_play(hosts, tasks, **defaults):
+    defaults.update(api_email=EMAIL, api_token=TOKEN, retries=0)
+    return {"name": "option sources", "hosts": hosts, "gather_facts": False, "module_defaults": {"group/kentik.kmi.kmi": defaults}, "tasks": tasks}
+
+
+def _germany(result):
+    return result.get("markets") == [{"market_id": "country$de", "name": "Germany"}]
+
+
+def _list_markets(simulator):
+    return [entry["operation"] for entry in simulator.log()].count("ListMarkets")
+
+
+def test_variables_and_ini_reach_the_modules(sim, elsewhere, tmp_path):
+    (tmp_path / "ansible.cfg").write_text("[kentik_kmi]\napi_url = %s\n" % sim.url, encoding="utf-8")
+    (tmp_path / "group_vars").mkdir()
+    (tmp_path / "group_vars" / "routers.yml").write_text("kmi_api_url: %s\n" % elsewhere.url, encoding="utf-8")
+    inventory = "[plain]\nplain ansible_connection=local\n[routers]\nrouter ansible_connection=local\n"
+    results, output = _playbook(tmp_path, _source_play("all", _markets_tasks("germany")), inventory, env={"ANSIBLE_CONFIG": str(tmp_path / "ansible.cfg")})
+    assert all(_germany(results[host]["germany__%s" % path]) for host in ("plain", "router") for path in PATHS), results
+    assert _list_markets(sim) == len(PATHS)  # the plain host's, through ansible.cfg
+    assert _list_markets(elsewhere) == len(PATHS)  # the router's, through group_vars
+    assert "kentik.kmi: api_url from variable kmi_api_url" in output
+    assert "kentik.kmi: api_url from %s" % (tmp_path / "ansible.cfg") in output
+
+
+def test_module_defaults_beat_variables(sim, elsewhere, tmp_path):
+    (tmp_path / "group_vars").mkdir()
+    (tmp_path / "group_vars" / "routers.yml").write_text("kmi_api_url: %s\n" % elsewhere.url, encoding="utf-8")
+    results, dummy = _playbook(tmp_path, _source_play("routers", _markets_tasks("defaults"), api_url=sim.url), "[routers]\nrouter ansible_connection=local\n")
+    assert all(_germany(results["router"]["defaults__%s" % path]) for path in PATHS)
+    assert (_list_markets(sim), _list_markets(elsewhere)) == (len(PATHS), 0)
+
+
+def test_environment_reaches_the_modules(sim, elsewhere, tmp_path):
+    (tmp_path / "ansible.cfg").write_text("[kentik_kmi]\napi_url = %s\n" % sim.url, encoding="utf-8")
+    tasks = (
+        _markets_tasks("bad_region")  # KTAPI_REGION=mars
+        + _markets_tasks("variable_over_env", vars={"kmi_region": "us"})  # and KTAPI_URL over the ini's api_url
+        + _markets_tasks("task_environment", vars={"kmi_region": "us"}, environment={"KTAPI_URL": sim.url})
+    )
+    env = {"ANSIBLE_CONFIG": str(tmp_path / "ansible.cfg"), "KTAPI_REGION": "mars", "KTAPI_URL": elsewhere.url}
+    results, output = _playbook(tmp_path, _source_play("all", tasks), "localhost ansible_connection=local\n", env=env)
+    results = results["localhost"]
+    for path in PATHS:
+        assert results["bad_region__%s" % path]["msg"] == "value of region must be one of: us, eu, got: mars"
+        assert _germany(results["variable_over_env__%s" % path]) and _germany(results["task_environment__%s" % path])
+    assert _list_markets(elsewhere) == len(PATHS)  # variable_over_env, both paths
+    assert _list_markets(sim) == len(PATHS)  # task_environment: the module path both times, as the task sets environment
+    assert "kentik.kmi: region from environment variable KTAPI_REGION" in output
