@@ -36,9 +36,15 @@ _raw:
   elements: dict
 """
 
+import os
+
+from ansible import constants as C
+
 from ansible_collections.kentik.kmi.plugins.lookup.kmi_rankings import LookupModule as CachedRankings
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import LookupCache, RunCache
 
 
 class LookupModule(CachedRankings):
     def _cache(self):
-        return None
+        """A run cache of this worker process alone (Ansible forks one per host): no host sees another's answers."""
+        return LookupCache(RunCache(os.path.join(C.DEFAULT_LOCAL_TMP, "kmi_nocache_%d" % os.getpid())))
