@@ -36,7 +36,6 @@ from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import Looku
 
 display = Display()
 
-MODULES = ("kmi_markets_info", "kmi_rankings_info", "kmi_asn_info", "kmi_insights_info")
 RUN_ON_CONTROLLER_VAR = "kmi_run_on_controller"
 # Where lookups read each connection option besides their keywords (kmi_* variables, KTAPI_* env, [kentik_kmi] in
 # ansible.cfg): the connection doc fragment's PLUGINS section, one table for the lookups (through Ansible's config)
@@ -90,8 +89,6 @@ class KmiInfoAction(ActionBase):
             return "the task sets environment"
         if not (HAS_REQUESTS and HAS_JMESPATH):
             return "requests or jmespath is missing in the controller's Python"
-        if (self._task.resolved_action or self._task.action).rpartition(".")[2] not in MODULES:
-            return "not a kentik.kmi info module"
         return None
 
     def _args_with_option_sources(self, task_vars, environment):

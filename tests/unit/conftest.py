@@ -37,6 +37,20 @@ def sim(_simulator):
     _simulator.reset()
 
 
+@pytest.fixture(scope="session")
+def _second_simulator():
+    other = Simulator(dataset="small").start()
+    yield other
+    other.stop()
+
+
+@pytest.fixture()
+def elsewhere(_second_simulator):
+    """A second simulator on another port, with an empty log: where a redirect points, or another api_url."""
+    _second_simulator.reset()
+    return _second_simulator
+
+
 @pytest.fixture()
 def http():
     """A requests session for raw HTTP to the simulator (loopback only: never through an env proxy)."""

@@ -15,24 +15,9 @@ import pytest
 
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_http as http
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiApiError
-from simulator.server import Simulator
 
 TOKEN = "sim-token"
 EMAIL = "sim@example.com"
-
-
-@pytest.fixture(scope="module")
-def _second_simulator():
-    other = Simulator(dataset="small").start()
-    yield other
-    other.stop()
-
-
-@pytest.fixture()
-def elsewhere(_second_simulator):
-    """A second simulator on another port, with an empty log: where a redirect points."""
-    _second_simulator.reset()
-    return _second_simulator
 
 
 def _failure(client, call="list_markets"):

@@ -19,8 +19,6 @@ import sys
 import pytest
 import yaml
 
-from simulator.server import Simulator
-
 COLLECTION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 EMAIL, TOKEN = "sim@example.com", "sim-token"
 
@@ -171,15 +169,8 @@ def test_environment_and_async_take_the_module_path(both_paths, name):
 
 
 # Option sources on a local connection: a kmi_* variable, KTAPI_* in the environment and [kentik_kmi] in ansible.cfg
-# reach the modules on both paths, with task option > module_defaults > variable > environment > ini.
-
-
-@pytest.fixture()
-def elsewhere():
-    """A second simulator: the requests it logs show which source an option came from."""
-    other = Simulator(dataset="small").start()
-    yield other
-    other.stop()
+# reach the modules on both paths, with task option > module_defaults > variable > environment > ini. The requests
+# that the second simulator (conftest's elsewhere) logs show which source an option came from.
 
 
 def _markets_tasks(prefix, **keywords):
