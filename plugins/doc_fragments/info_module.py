@@ -18,9 +18,10 @@ attributes:
     description:
       - The module has an action plugin. When the task's connection is C(local) (a task delegated to localhost, or the
         implicit localhost) and it uses no C(become), C(async) or C(environment), the module's code runs in the
-        controller's process, shares the lookups' run cache (each distinct request once per run) and starts no Python.
+        controller's process, shares the lookups' run cache (each distinct request once per run) and, with O(cache=true),
+        their persistent cache, and starts no Python.
 notes:
-  - On a C(local) connection, a connection option the task leaves out is read where the lookups read it. Highest first,
+  - On a C(local) connection, a connection or cache option the task leaves out is read where the lookups read it. Highest first,
     the task's options, then C(module_defaults), an Ansible variable (C(kmi_api_url), C(kmi_region), and so on), the
     controller's environment (E(KTAPI_URL), E(KTAPI_REGION), and so on), then the C([kentik_kmi]) section of
     C(ansible.cfg).

@@ -27,7 +27,9 @@ extends_documentation_fragment:
   - kentik.kmi.call_options.market
   - kentik.kmi.call_options.ip
   - kentik.kmi.call_options.asn_details
-  - kentik.kmi.lookup_cache
+  - kentik.kmi.cache
+  - kentik.kmi.cache.plugins
+  - kentik.kmi.lookup
 """
 
 EXAMPLES = r"""

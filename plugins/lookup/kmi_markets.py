@@ -24,7 +24,9 @@ options:
 extends_documentation_fragment:
   - kentik.kmi.connection
   - kentik.kmi.connection.plugins
-  - kentik.kmi.lookup_cache
+  - kentik.kmi.cache
+  - kentik.kmi.cache.plugins
+  - kentik.kmi.lookup
 """
 
 EXAMPLES = r"""

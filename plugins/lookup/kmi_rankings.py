@@ -25,7 +25,9 @@ extends_documentation_fragment:
   - kentik.kmi.connection.plugins
   - kentik.kmi.call_options.ip
   - kentik.kmi.call_options.rankings
-  - kentik.kmi.lookup_cache
+  - kentik.kmi.cache
+  - kentik.kmi.cache.plugins
+  - kentik.kmi.lookup
 """
 
 EXAMPLES = r"""

@@ -18,6 +18,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import (
+    CACHE_ARGSPEC,
     CONNECTION_ARGSPEC,
     HAS_JMESPATH,
     JMESPATH_IMPORT_ERROR,
@@ -32,8 +33,8 @@ InfoCall = namedtuple("InfoCall", ["argument_spec", "result_key", "fetch"])
 
 
 def full_argument_spec(call):
-    """The module's whole argument spec: the connection options, its own, and ``query``."""
-    spec = dict(CONNECTION_ARGSPEC)
+    """The module's whole argument spec: the connection and cache options, its own, and ``query``."""
+    spec = dict(CONNECTION_ARGSPEC, **CACHE_ARGSPEC)
     spec.update(call.argument_spec)
     spec["query"] = {"type": "str"}
     return spec

@@ -1,10 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) kentik.kmi contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The connection options, defined once in code for modules and lookups.
+"""The connection and cache options, defined once in code for modules and lookups.
 
-Modules merge CONNECTION_ARGSPEC into their argument_spec; lookups declare the
-same options through the kentik.kmi.connection doc fragment. Both build their
+Modules merge CONNECTION_ARGSPEC and CACHE_ARGSPEC into their argument_spec; lookups
+declare the same options through the kentik.kmi.connection and kentik.kmi.cache doc fragments. Both build their
 client with client_from_options(get), where ``get(name)`` reads one option.
 """
 
@@ -47,6 +47,16 @@ CONNECTION_ARGSPEC = {
 }
 
 CONNECTION_OPTIONS = tuple(CONNECTION_ARGSPEC)
+
+# The persistent cache's options (doc fragment kentik.kmi.cache). Modules accept them everywhere, and use them when
+# their action plugin runs them in the controller's process: Ansible's cache plugins exist only there.
+CACHE_ARGSPEC = {
+    "cache": {"type": "bool", "default": False},
+    "cache_plugin": {"type": "str", "default": "ansible.builtin.jsonfile"},
+    "cache_timeout": {"type": "int", "default": 3600},
+    "cache_connection": {"type": "str"},
+    "cache_prefix": {"type": "str", "default": "kentik_kmi_"},
+}
 
 
 def client_from_options(get, warn=None, cache=None, warn_once=None):

@@ -25,6 +25,7 @@ options:
     type: str
 extends_documentation_fragment:
   - kentik.kmi.connection
+  - kentik.kmi.cache
   - kentik.kmi.info_module
   - kentik.kmi.call_options.ip
   - kentik.kmi.call_options.insights

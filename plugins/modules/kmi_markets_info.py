@@ -27,6 +27,7 @@ options:
     type: str
 extends_documentation_fragment:
   - kentik.kmi.connection
+  - kentik.kmi.cache
   - kentik.kmi.info_module
 notes:
   - "Runs where the task runs: use C(delegate_to: localhost) or a play on C(localhost)."

@@ -21,6 +21,7 @@ options:
     type: str
 extends_documentation_fragment:
   - kentik.kmi.connection
+  - kentik.kmi.cache
   - kentik.kmi.info_module
   - kentik.kmi.call_options.market
   - kentik.kmi.call_options.ip

@@ -7,7 +7,8 @@ A kentik.kmi module task whose connection is ``local`` (``delegate_to: localhost
 implicit localhost) runs its module's CALL right here, in the worker that
 Ansible forked for the task: no AnsiballZ payload, no new Python, and the
 lookups' run cache (one request per distinct call in the whole run, whatever
-fork asks; plugin_utils/_kmi_cache.py). Anything else (become, async, a task ``environment:``,
+fork asks; plugin_utils/_kmi_cache.py) and, with ``cache: true``, the lookups' persistent cache.
+Anything else (become, async, a task ``environment:``,
 another connection, no requests on the controller, ``kmi_run_on_controller:
 false``) runs the module as usual. Both paths validate with the module's own
 argument spec and return the same keys, warnings, masked values and messages.
@@ -27,20 +28,22 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.kentik.kmi.plugins.doc_fragments.cache import ModuleDocFragment as CacheDoc
 from ansible_collections.kentik.kmi.plugins.doc_fragments.connection import ModuleDocFragment as ConnectionDoc
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import HAS_REQUESTS
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import full_argument_spec, run_info
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import CONNECTION_ARGSPEC, HAS_JMESPATH
-from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import LookupCache, RunCache, run_cache_dir
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import CACHE_ARGSPEC, CONNECTION_ARGSPEC, HAS_JMESPATH
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import cache_from_options
 
 display = Display()
 
 RUN_ON_CONTROLLER_VAR = "kmi_run_on_controller"
-# Where lookups read each connection option besides their keywords (kmi_* variables, KTAPI_* env, [kentik_kmi] in
-# ansible.cfg): the connection doc fragment's PLUGINS section, one table for the lookups (through Ansible's config)
-# and for the modules of a local connection (here).
-OPTION_SOURCES = yaml.safe_load(ConnectionDoc.PLUGINS)["options"]
+# Where lookups read each connection and cache option besides their keywords (kmi_* variables, KTAPI_* and
+# KENTIK_KMI_* env, [kentik_kmi] in ansible.cfg): the PLUGINS sections of the connection and cache doc fragments, one
+# table for the lookups (through Ansible's config) and for the modules of a local connection (here).
+OPTION_SOURCES = dict(yaml.safe_load(ConnectionDoc.PLUGINS)["options"], **yaml.safe_load(CacheDoc.PLUGINS)["options"])
+_ALIASES = {name: spec.get("aliases", ()) for name, spec in dict(CONNECTION_ARGSPEC, **CACHE_ARGSPEC).items()}
 _INI_PLUGIN = "kentik.kmi._kmi_action"  # the name our ini entries are registered under in Ansible's config manager
 
 
@@ -65,6 +68,12 @@ class KmiInfoAction(ActionBase):
             result.update(self._execute_module(module_name=self._task.action, module_args=args, task_vars=task_vars, wrap_async=wrap_async))
             if not wrap_async:
                 self._remove_tmp_path(self._connection._shell.tmpdir)
+            if boolean(args.get("cache", False), strict=False):
+                result.setdefault("warnings", []).append(
+                    "kentik.kmi: cache is on, but %s ran as a module (%s), where Ansible's cache plugins do not exist: it asked "
+                    "the KMI API. Only a task that runs in the controller's process (connection local) uses the persistent cache."
+                    % (name, reason)
+                )
             return result
         display.vvv("kentik.kmi: %s runs in the controller's process (connection local)" % name, host=self._host_name(task_vars))
         result.update(self._run_here(name.rpartition(".")[2], args, task_vars))
@@ -100,7 +109,7 @@ class KmiInfoAction(ActionBase):
         args = dict(self._task.args)
         environ = dict(os.environ, **environment)
         for option, sources in OPTION_SOURCES.items():
-            if {option, *CONNECTION_ARGSPEC[option].get("aliases", ())} & set(args):
+            if {option, *_ALIASES[option]} & set(args):
                 continue
             found = self._option_source(option, sources, task_vars, environ)
             if found:
@@ -140,9 +149,8 @@ class KmiInfoAction(ActionBase):
             result.update(failed=True, msg=msg)
         else:
             try:
-                run_cache = RunCache(run_cache_dir())
-                cache = LookupCache(run_cache, log=display.vvv)
-                answer = run_info(call, params, warnings.append, cache=cache, warn_once=run_cache.warn_once(warnings.append))
+                cache = cache_from_options(params.get, warnings.append, log=display.vvv)
+                answer = run_info(call, params, warnings.append, cache=cache, warn_once=cache.run.warn_once(warnings.append))
                 result.update(answer, changed=False)
             except KmiError as exc:
                 result.update(failed=True, msg=str(exc))

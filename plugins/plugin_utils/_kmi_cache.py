@@ -234,3 +234,13 @@ class LookupCache:
 def run_cache_dir():
     """This run's cache folder: inside Ansible's per-run local temp dir, removed when the run ends."""
     return os.path.join(C.DEFAULT_LOCAL_TMP, "kentik_kmi_cache")
+
+
+def cache_from_options(get, warn, log=None):
+    """This run's LookupCache, with the persistent cache when option ``cache`` is on; ``get(name)`` reads one option."""
+    persistent = None
+    if get("cache"):
+        persistent = PersistentCache(
+            get("cache_plugin"), connection=get("cache_connection"), prefix=get("cache_prefix"), timeout=get("cache_timeout"), warn=warn
+        )
+    return LookupCache(RunCache(run_cache_dir()), persistent, log=log)

@@ -20,7 +20,7 @@ from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import (
     client_from_options,
     compile_query,
 )
-from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import LookupCache, PersistentCache, RunCache, run_cache_dir
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import cache_from_options
 
 display = Display()
 
@@ -82,13 +82,4 @@ class KmiLookupBase(LookupBase):
         return {name: self._templar.template(variables[name]) for name in names if name in (variables or {})}
 
     def _cache(self):
-        persistent = None
-        if self.get_option("cache"):
-            persistent = PersistentCache(
-                self.get_option("cache_plugin"),
-                connection=self.get_option("cache_connection"),
-                prefix=self.get_option("cache_prefix"),
-                timeout=self.get_option("cache_timeout"),
-                warn=display.warning,
-            )
-        return LookupCache(RunCache(run_cache_dir()), persistent, log=display.vvv)
+        return cache_from_options(self.get_option, display.warning, log=display.vvv)

@@ -233,3 +233,44 @@ def test_environment_reaches_the_modules(sim, elsewhere, tmp_path):
     assert _list_markets(elsewhere) == len(PATHS)  # variable_over_env, both paths
     assert _list_markets(sim) == len(PATHS)  # task_environment: the module path both times, as the task sets environment
     assert "kentik.kmi: region from environment variable KTAPI_REGION" in output
+
+
+# The persistent cache: modules on the controller read the lookups' cache options (here from KENTIK_KMI_CACHE*), and a
+# warm rerun sends nothing, for modules and lookups alike. A module that runs as a module cannot use it, and says so.
+
+
+def _cached_play(sim_url):
+    ranking_lookup = "{{ lookup('kentik.kmi.kmi_rankings', 'FR', rank_type='customer_base_retail', limit=4, query='rankings[].asn') }}"
+    tasks = [
+        {"name": "ranking, module", "kentik.kmi.kmi_rankings_info": {"market": "DE", "limit": 5}, "register": "ranking"},
+        {"name": "upstreams, module", "kentik.kmi.kmi_asn_info": {"market": "US", "asn": [64496, 64499], "type": "provider"}, "register": "upstreams"},
+        {"name": "ranking, lookup", "ansible.builtin.set_fact": {"fr": ranking_lookup}},
+        {"name": "lookup result", "ansible.builtin.set_fact": {"fr_asns": {"asns": "{{ fr }}"}}, "register": "fr_asns"},
+        {
+            "name": "as a module, with cache: true",
+            "kentik.kmi.kmi_markets_info": {"name": "Japan", "cache": True},
+            "vars": {"kmi_run_on_controller": False},
+            "register": "as_module",
+        },
+    ]
+    return {"name": "warm rerun", "hosts": "localhost", "gather_facts": False, "vars": {"kmi_api_url": sim_url}, "tasks": tasks}
+
+
+def test_a_warm_rerun_sends_nothing_but_the_module_paths_requests(sim, tmp_path):
+    env = {"KTAPI_AUTH_EMAIL": EMAIL, "KTAPI_AUTH_TOKEN": TOKEN, "KENTIK_KMI_CACHE": "true", "KENTIK_KMI_CACHE_CONNECTION": "kmi-cache"}
+    runs = []
+    for dummy in range(2):
+        sim.reset()
+        results, output = _playbook(tmp_path, _cached_play(sim.url), "localhost ansible_connection=local\n", env=env)
+        runs.append((results["localhost"], sorted(entry["operation"] for entry in sim.log())))
+    (cold, cold_requests), (warm, warm_requests) = runs
+    module_path_requests = ["ListMarkets"]
+    assert cold_requests == sorted(["ListMarkets", "GetRankings", "GetASNDetails", "GetASNDetails", "GetRankings"] + module_path_requests)
+    assert warm_requests == module_path_requests
+    for name in ("ranking", "upstreams", "fr_asns", "as_module"):
+        assert warm[name] == cold[name], name
+    assert warm["ranking"]["rankings"] and warm["fr_asns"]["ansible_facts"]["fr_asns"]["asns"]
+    assert any(" ran as a module (kmi_run_on_controller is false)" in text for text in warm["as_module"]["warnings"])
+    assert len(list((tmp_path / "kmi-cache").iterdir())) == 5  # relative to the folder ansible-playbook ran in
+    assert "kentik.kmi: cache from environment variable KENTIK_KMI_CACHE" in output
+    assert "answered from the ansible.builtin.jsonfile cache" in output
