@@ -74,16 +74,23 @@ options:
   max_retry_wait:
     description:
       - Cap on the total seconds spent waiting between retries of one request.
+      - On the controller, a request that would wait longer than this for a 429 that another request of the account got
+        (its C(Retry-After)) fails at once without being sent. A wait for O(requests_per_minute) or O(requests_per_hour)
+        that passes it goes on, and says so at C(-v).
     type: float
     default: 120
   requests_per_minute:
     description:
-      - Pacing. At most this many requests in any minute from one client (Kentik answers 429 past 60). V(0) turns pacing off.
+      - Pacing. At most this many requests in any minute (Kentik answers 429 past 60). V(0) turns pacing off.
+      - On the controller (lookups, and modules that run in the controller's process) the budget is the account's (API
+        URL and user), so every fork and task of a run shares it, and so do the runs that share a jsonfile cache folder.
+        A module that runs on another host paces only itself.
     type: int
     default: 60
   requests_per_hour:
     description:
-      - Pacing. At most this many requests in any hour from one client (Kentik answers 429 past 3750). V(0) turns pacing off.
+      - Pacing. At most this many requests in any hour (Kentik answers 429 past 3750), kept as O(requests_per_minute) is.
+        V(0) turns pacing off.
     type: int
     default: 3750
   max_response_bytes:

@@ -25,8 +25,8 @@ from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_http as htt
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_inputs as inputs
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_response as response
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_countries import COUNTRY_NAMES
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import NETWORK_HINT, KmiApiError, KmiInputError
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_pacing import SlidingWindow
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import NETWORK_HINT, RATE_LIMIT_HINT, KmiApiError, KmiInputError
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_pacing import BudgetPaused, FileLedger, ProcessBudget
 
 # requests is imported when the first request is sent (_requests()), not here: a lookup answered from the cache
 # never pays for it, and every host's fork would (about 70 ms a host).
@@ -97,9 +97,15 @@ class KmiClient:
     KTAPI_AUTH_TOKEN, KTAPI_URL) and then from DEFAULTS. ``warn`` receives
     one-line warnings (e.g. that retries happened); without it they are kept in
     ``self.warnings``. ``warn_once(key, text)``, when given, receives the
-    warnings to say once per run (TLS_OFF_WARNING). ``cache`` (lookups only, see plugin_utils/_kmi_cache.py)
+    warnings to say once per run (TLS_OFF_WARNING). ``cache`` (on the controller, see plugin_utils/_kmi_cache.py)
     answers repeated requests: ``cache.fetch(key, send)`` returns the decoded
     answer for ``key``, calling ``send()`` only when it has none.
+
+    Requests are paced by requests_per_minute and requests_per_hour. With
+    ``ledger_folder`` (on the controller) the budget is the account's ledger
+    file in that folder, shared by every process that uses the folder; without
+    it, this client's own (_kmi_pacing.py). ``log(text)`` hears a wait for the
+    budget that goes past max_retry_wait.
     """
 
     def __init__(
@@ -122,6 +128,8 @@ class KmiClient:
         warn=None,
         warn_once=None,
         cache=None,
+        ledger_folder=None,
+        log=None,
     ):
         if not HAS_REQUESTS:
             raise KmiInputError("the Python library 'requests' is required on this host: pip install requests")
@@ -150,11 +158,15 @@ class KmiClient:
         self.retries = int(pick("retries", retries))
         self.retry_backoff = float(pick("retry_backoff", retry_backoff))
         self.max_retry_wait = float(pick("max_retry_wait", max_retry_wait))
-        self._windows = (
-            SlidingWindow(pick("requests_per_minute", requests_per_minute), 60.0),
-            SlidingWindow(pick("requests_per_hour", requests_per_hour), 3600.0),
-        )
-        self._pace_lock = threading.Lock()
+        limits = ((pick("requests_per_minute", requests_per_minute), 60.0), (pick("requests_per_hour", requests_per_hour), 3600.0))
+        if ledger_folder:
+            # One ledger per account: this API and this user (Kentik's limits are per user), named by a digest.
+            account = hashlib.sha256(("kentik.kmi ledger\n%s\n%s" % (self.base_url, api_email)).encode("utf-8")).hexdigest()
+            path = os.path.join(ledger_folder, "ledger-%s.json" % account[:32])
+            self._budget = FileLedger(path, limits, max_wait=self.max_retry_wait, say=log)
+        else:
+            self._budget = ProcessBudget(limits, max_wait=self.max_retry_wait, say=log)
+        self._count_lock = threading.Lock()
         self._markets_lock = threading.Lock()
         self._markets = None
         self.warnings = []
@@ -318,15 +330,21 @@ class KmiClient:
             exc.kentik_message = self._redact(exc.kentik_message)
         return exc
 
-    def _pace(self):
-        with self._pace_lock:
-            for window in self._windows:
-                window.wait()
+    def _pace(self, operation, attempt):
+        """Wait for a place in the request budget; return its slot."""
+        try:
+            slot = self._budget.take()
+        except BudgetPaused as exc:
+            raise self._fail(
+                operation,
+                "not sent: Kentik answered 429 to another request of this account and asked it to wait %.1f s more, "
+                "which would pass max_retry_wait %g s" % (exc.seconds, self.max_retry_wait),
+                attempts=attempt - 1,
+                hint=RATE_LIMIT_HINT,
+            ) from None
+        with self._count_lock:
             self.request_count += 1
-
-    def _paced_done(self):
-        for window in self._windows:
-            window.done()
+        return slot
 
     def _backoff(self, attempt):
         ceiling = self.retry_backoff * (2 ** (attempt - 1))
@@ -387,13 +405,13 @@ class KmiClient:
         failures = []
         while True:
             attempt += 1
-            self._pace()
+            slot = self._pace(operation, attempt)
             status, retry_after = None, None
             try:
                 try:
                     resp, content = self._exchange(session, method, url, params, body)
                 finally:
-                    self._paced_done()
+                    self._budget.release(slot)
             except http.AnswerTooLarge as exc:
                 raise self._fail(operation, str(exc), attempts=attempt) from None
             except http.DeadlineExpired as exc:  # retried like a read timeout
@@ -434,6 +452,8 @@ class KmiClient:
                 retry_after = self._retry_after(resp)
             failures.append(reason)
             delay = retry_after if retry_after is not None else self._backoff(attempt)
+            if status == 429:  # every request of the account waits it out, not only this one
+                self._budget.pause(delay)
             if attempt > self.retries or waited + delay > self.max_retry_wait:
                 detail = "%s (%s)" % (failures[-1], self.base_url) if status is None else status_reason
                 if attempt <= self.retries:

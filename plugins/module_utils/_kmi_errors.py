@@ -18,6 +18,8 @@ _HINTS = {
     504: "the API or a proxy in between is unavailable; try again later, or raise retries / max_retry_wait",
 }
 
+RATE_LIMIT_HINT = _HINTS[429]
+
 # Hint after a network failure that retries did not cure (refused, reset, timed out, cut short).
 NETWORK_HINT = "check that api_url / region is reachable from where the task runs (proxy, firewall); " \
     "timeout, retries and max_retry_wait set how long to keep trying"

@@ -40,10 +40,13 @@ def full_argument_spec(call):
     return spec
 
 
-def run_info(call, params, warn, cache=None, warn_once=None):
-    """The module's work on validated ``params``: its result keys, ``query`` applied. Raises KmiError."""
+def run_info(call, params, warn, cache=None, warn_once=None, ledger_folder=None, log=None):
+    """The module's work on validated ``params``: its result keys, ``query`` applied. Raises KmiError.
+
+    The keywords after ``warn`` are the controller's (the action plugin's), see KmiClient.
+    """
     query = compile_query(params["query"])
-    client = client_from_options(params.get, warn=warn, cache=cache, warn_once=warn_once)
+    client = client_from_options(params.get, warn=warn, cache=cache, warn_once=warn_once, ledger_folder=ledger_folder, log=log)
     result = call.fetch(client, params)
     result[call.result_key] = apply_query(result[call.result_key], query)
     return result

@@ -59,9 +59,10 @@ CACHE_ARGSPEC = {
 }
 
 
-def client_from_options(get, warn=None, cache=None, warn_once=None):
+def client_from_options(get, warn=None, cache=None, warn_once=None, ledger_folder=None, log=None):
     """Return a KmiClient from the connection options; ``get(name)`` returns one option's value."""
-    return KmiClient(warn=warn, cache=cache, warn_once=warn_once, **{name: get(name) for name in CONNECTION_OPTIONS})
+    options = {name: get(name) for name in CONNECTION_OPTIONS}
+    return KmiClient(warn=warn, cache=cache, warn_once=warn_once, ledger_folder=ledger_folder, log=log, **options)
 
 
 def compile_query(expression, option="query"):

@@ -150,7 +150,15 @@ class KmiInfoAction(ActionBase):
         else:
             try:
                 cache = cache_from_options(params.get, warnings.append, log=display.vvv)
-                answer = run_info(call, params, warnings.append, cache=cache, warn_once=cache.run.warn_once(warnings.append))
+                answer = run_info(
+                    call,
+                    params,
+                    warnings.append,
+                    cache=cache,
+                    warn_once=cache.run.warn_once(warnings.append),
+                    ledger_folder=cache.ledger_folder,
+                    log=display.v,
+                )
                 result.update(answer, changed=False)
             except KmiError as exc:
                 result.update(failed=True, msg=str(exc))

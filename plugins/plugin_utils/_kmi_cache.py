@@ -39,6 +39,9 @@ from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiA
 FORMAT = "kentik.kmi-cache/1"
 JSONFILE = ("jsonfile", "ansible.builtin.jsonfile")
 DEFAULT_JSONFILE_DIR = "~/.ansible/kentik_kmi_cache"
+# In a jsonfile cache's folder, the subfolder of what the runs that share it coordinate with: a lock file per request
+# being fetched and each account's request ledger. Its leading dot keeps it out of the jsonfile plugin's keys.
+SHARED_FOLDER = ".kentik_kmi"
 _ERROR_FIELDS = ("operation", "reason", "status", "code", "kentik_message", "attempts", "hint")
 
 
@@ -140,6 +143,8 @@ class PersistentCache:
         self._warned = False
         if connection is None and plugin_name in JSONFILE:
             connection = os.path.expanduser(DEFAULT_JSONFILE_DIR)
+        # A jsonfile cache's folder, shared by the runs on this machine that use it; None for other plugins.
+        self.folder = os.path.abspath(os.path.expanduser(connection)) if plugin_name in JSONFILE else None
         options = {"_timeout": self.timeout}
         if connection is not None:
             options["_uri"] = connection
@@ -185,6 +190,22 @@ class PersistentCache:
         except Exception as exc:
             self._failed("be written", exc)
 
+    @contextlib.contextmanager
+    def lock(self, key):
+        """Hold the request's lock across the runs that share this jsonfile folder (other plugins: no lock)."""
+        if self.folder is None:
+            yield
+            return
+        try:
+            os.makedirs(os.path.join(self.folder, SHARED_FOLDER), mode=0o700, exist_ok=True)
+            handle = open(os.path.join(self.folder, SHARED_FOLDER, "lock-" + key), "a")  # pylint: disable=consider-using-with
+        except OSError:  # the folder is not writable: the cache's own warning says so
+            yield
+            return
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
 
 class LookupCache:
     """The run cache, then the persistent cache (if any), then the API: ``fetch(key, send)``."""
@@ -193,6 +214,14 @@ class LookupCache:
         self.run = run_cache
         self.persistent = persistent
         self._log = log or (lambda msg: None)
+
+    @property
+    def ledger_folder(self):
+        """Where the request budget of each account is kept: a jsonfile cache's folder (shared by the runs that use it),
+        else the run cache's (shared by the forks of this run)."""
+        if self.persistent is not None and self.persistent.folder is not None:
+            return os.path.join(self.persistent.folder, SHARED_FOLDER)
+        return self.run.directory
 
     def fetch(self, key, send):
         entry = self.run.get(key)
@@ -204,25 +233,31 @@ class LookupCache:
                 return self._open(entry, "run cache")
             if entry is not None:
                 self._log("kentik.kmi cache: unsound run-cache entry %s.. dropped" % key[:12])
-            if self.persistent is not None:
+            if self.persistent is None:
+                return self._send(key, send)
+            with self.persistent.lock(key):  # another run on this machine may be fetching it
                 entry = self.persistent.get(key)
                 if _is_sound(entry, key, self.persistent.timeout) and entry["kind"] == "answer":
                     self.run.set(key, entry)
                     return self._open(entry, "%s cache" % self.persistent.plugin_name)
                 if entry is not None:
                     self._log("kentik.kmi cache: stale or unsound %s entry %s.. refetched" % (self.persistent.plugin_name, key[:12]))
-            try:
-                value = send()
-            except KmiApiError as exc:
-                if _is_cacheable_error(exc):
-                    self.run.set(key, _envelope(key, "error", {name: getattr(exc, name) for name in _ERROR_FIELDS}))
-                raise
-            entry = _envelope(key, "answer", value)
-            self.run.set(key, entry)
-            if self.persistent is not None:
-                self.persistent.set(key, entry)
-            self._log("kentik.kmi cache: %s.. fetched from the API" % key[:12])
-            return value
+                return self._send(key, send)
+
+    def _send(self, key, send):
+        """Ask the API (``send()``) and keep the answer, or a deterministic refusal for this run."""
+        try:
+            value = send()
+        except KmiApiError as exc:
+            if _is_cacheable_error(exc):
+                self.run.set(key, _envelope(key, "error", {name: getattr(exc, name) for name in _ERROR_FIELDS}))
+            raise
+        entry = _envelope(key, "answer", value)
+        self.run.set(key, entry)
+        if self.persistent is not None:
+            self.persistent.set(key, entry)
+        self._log("kentik.kmi cache: %s.. fetched from the API" % key[:12])
+        return value
 
     def _open(self, entry, where):
         self._log("kentik.kmi cache: %s.. answered from the %s" % (entry["key"][:12], where))

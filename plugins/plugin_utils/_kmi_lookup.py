@@ -70,7 +70,14 @@ class KmiLookupBase(LookupBase):
         try:
             query = compile_query(self.get_option("query"))
             cache = self._cache()
-            client = client_from_options(self.get_option, warn=display.warning, warn_once=cache.run.warn_once(display.warning), cache=cache)
+            client = client_from_options(
+                self.get_option,
+                warn=display.warning,
+                warn_once=cache.run.warn_once(display.warning),
+                cache=cache,
+                ledger_folder=cache.ledger_folder,
+                log=display.v,
+            )
             elements = self._elements(client, flatten_terms(terms))
         except KmiError as exc:
             raise AnsibleLookupError(str(exc)) from None

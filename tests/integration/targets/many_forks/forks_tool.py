@@ -44,6 +44,7 @@ import time
 import urllib.request
 
 FORMAT = "kentik.kmi-cache/1"  # plugin_utils/_kmi_cache.py: the envelope this test checks independently
+SHARED = ".kentik_kmi"  # plugin_utils/_kmi_cache.py SHARED_FOLDER: the runs' lock files and request ledger, not an entry
 # ansible-core 2.19 wraps every cache plugin: the file of key K is PREFIX + "s<schema>_" + K and holds
 # {"__payload__": "<the value as JSON text>"}; older versions use PREFIX + K and the value itself.
 SCHEMA = re.compile(r"^s[0-9]+_")
@@ -178,13 +179,18 @@ def requests(since):
     }, sort_keys=True))
 
 
+def _strays(folder, prefix):
+    """Names in the folder that are neither entries nor the runs' shared subfolder: temporary files."""
+    return sorted(name for name in os.listdir(folder) if not name.startswith(prefix) and name != SHARED)
+
+
 def inspect(folder, *others):
     prefix = os.environ["KMI_FORKS_PREFIX"]
     secrets = _secrets()
     states = {}
     for name in _entries(folder, prefix):
         states[_key(name, prefix)] = _check(os.path.join(folder, name), _key(name, prefix))
-    strays = sorted(name for name in os.listdir(folder) if not name.startswith(prefix))
+    strays = _strays(folder, prefix)
     leaks = []
     for top in (folder,) + others:
         for root, dummy, files in os.walk(top):
@@ -250,6 +256,8 @@ def age(folder, seconds):
 def _write_under_way(folder, prefix, debris):
     """What shows a write in progress (a new temporary file, an entry that does not parse yet), or None."""
     for name in os.listdir(folder):
+        if name == SHARED:
+            continue
         if not name.startswith(prefix):
             if name not in debris:
                 return "temporary file " + name
@@ -317,7 +325,7 @@ def kill(mode, trigger, log, *command):
     folder, prefix = os.environ["KMI_FORKS_CACHE"], os.environ["KMI_FORKS_PREFIX"]
     kind, dummy, arg = trigger.partition(":")
     base = _sim_log()["count"]
-    debris = set(name for name in os.listdir(folder) if not name.startswith(prefix))  # left by earlier steps
+    debris = set(_strays(folder, prefix))  # left by earlier steps
     started = time.monotonic()
     with open(log, "wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
@@ -374,7 +382,7 @@ def kill(mode, trigger, log, *command):
         "requests_sent": _settled_log()["count"] - base,
         "entries_at_kill": entries_at_kill,
         "entries_after": len(_entries(folder, prefix)),
-        "strays_after": sorted(name for name in os.listdir(folder) if not name.startswith(prefix)),
+        "strays_after": _strays(folder, prefix),
     }, sort_keys=True))
     if fired == "timeout":
         raise SystemExit("the run neither finished nor reached %s in 90 s" % trigger)

@@ -271,6 +271,7 @@ def test_a_warm_rerun_sends_nothing_but_the_module_paths_requests(sim, tmp_path)
         assert warm[name] == cold[name], name
     assert warm["ranking"]["rankings"] and warm["fr_asns"]["ansible_facts"]["fr_asns"]["asns"]
     assert any(" ran as a module (kmi_run_on_controller is false)" in text for text in warm["as_module"]["warnings"])
-    assert len(list((tmp_path / "kmi-cache").iterdir())) == 5  # relative to the folder ansible-playbook ran in
+    assert len(list((tmp_path / "kmi-cache").glob("kentik_kmi_*"))) == 5  # relative to the folder ansible-playbook ran in
+    assert len(list((tmp_path / "kmi-cache" / ".kentik_kmi").glob("ledger-*.json"))) == 1  # the account's request ledger
     assert "kentik.kmi: cache from environment variable KENTIK_KMI_CACHE" in output
     assert "answered from the ansible.builtin.jsonfile cache" in output

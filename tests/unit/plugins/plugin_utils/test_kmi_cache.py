@@ -9,6 +9,7 @@ import json
 import multiprocessing
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from ansible import constants as C
@@ -305,6 +306,18 @@ def test_persistent_file_older_than_timeout_is_refetched(sim, cached_client, jso
     sim.reset()
     cached_client(persistent=jsonfile(timeout=60), directory=str(tmp_path / "run2")).get_rankings("planet$earth", limit=5)
     assert _ops(sim) == ["ListMarkets", "GetRankings"]
+
+
+def test_runs_that_share_a_jsonfile_folder_send_each_request_once(sim, cached_client, jsonfile, tmp_path):
+    # Four runs at once (each its own run cache, as concurrent ansible-playbook runs have) on one jsonfile folder:
+    # the first asks the API while the others wait on the request's lock in the folder, then read its answer.
+    sim.faults.set({"latency_ms": 200, "faults": []})
+    clients = [cached_client(persistent=jsonfile(), directory=str(tmp_path / ("run%d" % n))) for n in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda client: client.get_rankings("planet$earth", limit=5), clients))
+    assert all(answer == answers[0] for answer in answers) and answers[0]["rankings"]
+    assert sorted(_ops(sim)) == ["GetRankings", "ListMarkets"]
+    assert os.path.isdir(os.path.join(jsonfile.folder, ".kentik_kmi"))  # the lock files, out of the plugin's keys
 
 
 def _tamper_digest(jsonfile, key):
