@@ -18,215 +18,19 @@ asserts a time; the exit status is 1 only when a run failed (or returned wrong d
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
-import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
-COLL_DIR = os.path.dirname(BENCH_DIR)
-PLAYBOOKS = os.path.join(BENCH_DIR, "playbooks")
-EMAIL, TOKEN = "sim@example.com", "sim-token"
+import budget
+from harness import BENCH_DIR, COLL_DIR, EMAIL, TOKEN, Runner, Simulator, ideal_schedule, rotate, scenario_rows, summary
+from report import chart, machine, markdown, update_docs
+
 MARKET = "country$us"  # the United States market of the RouteViews dataset, by id
-# Kentik's documented limits, as the simulator's rate-limit mode enforces them.
-SOFT_PER_MINUTE, SOFT_DELAY, HARD_PER_MINUTE = 20, 1.5, 60
-
-
-# ------------------------------------------------------------------ simulator
-
-
-class Simulator:
-    """One `python -m simulator` process on a free loopback port."""
-
-    def __init__(self, python, dataset, latency_ms, workdir, name):
-        self.python, self.dataset, self.latency_ms = python, dataset, latency_ms
-        self.log_path = os.path.join(workdir, "simulator-%s.log" % name)
-        self.port_file = os.path.join(workdir, "simulator-%s.port" % name)
-        self.proc, self.url, self.startup = None, None, None
-
-    def start(self, timeout=300):
-        started = time.monotonic()
-        with open(self.log_path, "w", encoding="utf-8") as log:
-            self.proc = subprocess.Popen(  # pylint: disable=consider-using-with
-                [self.python, "-m", "simulator", "--dataset", self.dataset, "--port", "0", "--port-file", self.port_file,
-                 "--latency-ms", str(self.latency_ms), "--user", "%s:%s" % (EMAIL, TOKEN)],
-                cwd=COLL_DIR, stdout=log, stderr=subprocess.STDOUT,
-            )
-        while time.monotonic() - started < timeout:
-            if self.proc.poll() is not None:
-                raise RuntimeError("the simulator stopped at start; see %s" % self.log_path)
-            if os.path.exists(self.port_file) and os.path.getsize(self.port_file):
-                with open(self.port_file, encoding="utf-8") as handle:
-                    self.url = "http://127.0.0.1:%d" % int(handle.read())
-                self.startup = time.monotonic() - started
-                return self
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("the simulator did not start within %d s" % timeout)
-
-    def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def peak_rss_mb(self):
-        """The simulator's peak resident memory (VmHWM), in MB."""
-        try:
-            with open("/proc/%d/status" % self.proc.pid, encoding="utf-8") as handle:
-                for line in handle:
-                    if line.startswith("VmHWM:"):
-                        return int(line.split()[1]) / 1024.0
-        except OSError:
-            pass
-        return None
-
-    def control(self, method, path, body=None):
-        data = None if body is None else json.dumps(body).encode("utf-8")
-        request = urllib.request.Request(self.url + path, data=data, method=method, headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return json.loads(answer.read().decode("utf-8"))
-
-    def prepare(self, rate_limit=False):
-        """A clean slate for one run: empty log, the latency back, rate-limit mode on or off (window emptied)."""
-        self.control("POST", "/_sim/reset")
-        self.control("POST", "/_sim/faults", {"latency_ms": self.latency_ms})
-        if rate_limit:
-            self.control("POST", "/_sim/rate_limit", {"enabled": True})
-
-    def requests(self):
-        return self.control("GET", "/_sim/log")["requests"]
-
-    def api(self, method, path, body=None):
-        """One API call of our own (setup only; the log is reset before every measured run)."""
-        data = None if body is None else json.dumps(body).encode("utf-8")
-        request = urllib.request.Request(
-            self.url + "/kmi/v202212" + path, data=data, method=method,
-            headers={"Content-Type": "application/json", "X-CH-Auth-Email": EMAIL, "X-CH-Auth-API-Token": TOKEN},
-        )
-        with urllib.request.urlopen(request, timeout=60) as answer:
-            return json.loads(answer.read().decode("utf-8"))
-
-
-# ------------------------------------------------------------------- playbooks
-
-
-class Runner:
-    """Runs bench playbooks with ansible-playbook and measures each run."""
-
-    def __init__(self, args, workdir):
-        self.args = args
-        self.workdir = workdir
-        self.count = 0
-        self.failures = []
-        config = os.path.join(workdir, "ansible.cfg")
-        with open(config, "w", encoding="utf-8") as handle:
-            handle.write("[defaults]\n")
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "KTAPI_", "KENTIK_KMI_"))}
-        self.env.update({
-            "ANSIBLE_CONFIG": config,
-            "ANSIBLE_COLLECTIONS_PATH": args.collections,
-            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(BENCH_DIR, "callback_plugins"),
-            "ANSIBLE_CALLBACKS_ENABLED": "bench_timing",
-            "ANSIBLE_LOOKUP_PLUGINS": os.path.join(BENCH_DIR, "lookup_plugins"),
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_LOCALHOST_WARNING": "false",
-            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-            "ANSIBLE_RETRY_FILES_ENABLED": "false",
-            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-            "KTAPI_AUTH_EMAIL": EMAIL,
-            "KTAPI_AUTH_TOKEN": TOKEN,
-        })
-        self.env.pop("PYTHONPATH", None)
-
-    def run(self, sim, playbook, extra=None, inventory=None, rate_limit=False, tolerate_failure=False, label="", limit=None):
-        """Run one playbook against a freshly reset simulator; return the measurements."""
-        self.count += 1
-        tag = "%03d-%s" % (self.count, os.path.splitext(playbook)[0])
-        timing_file = os.path.join(self.workdir, tag + ".timing.json")
-        output = os.path.join(self.workdir, tag + ".out.json")
-        extra = dict(extra or {}, bench_output=output)
-        extra_file = os.path.join(self.workdir, tag + ".vars.json")
-        with open(extra_file, "w", encoding="utf-8") as handle:
-            json.dump(extra, handle)
-        command = [os.path.join(self.args.bin, "ansible-playbook"), os.path.join(PLAYBOOKS, playbook), "-e", "@" + extra_file]
-        if inventory:
-            command += ["-i", inventory]
-        if limit:
-            command += ["--limit", limit]
-        env = dict(self.env, KTAPI_URL=sim.url, BENCH_TIMING_FILE=timing_file)
-        sim.prepare(rate_limit=rate_limit)
-        log_path = os.path.join(self.workdir, tag + ".log")
-        started = time.monotonic()
-        with open(log_path, "w", encoding="utf-8") as log:
-            proc = subprocess.run(command, cwd=self.workdir, env=env, stdout=log, stderr=subprocess.STDOUT, check=False,
-                                  timeout=self.args.timeout)
-        wall = time.monotonic() - started
-        requests = sim.requests()
-        with open(os.path.join(self.workdir, tag + ".requests.json"), "w", encoding="utf-8") as handle:
-            json.dump([{k: entry.get(k) for k in ("seq", "time", "operation", "status", "fault")} for entry in requests], handle)
-        timing = None
-        if os.path.exists(timing_file):
-            with open(timing_file, encoding="utf-8") as handle:
-                timing = json.load(handle)
-        result = {
-            "playbook": playbook,
-            "rc": proc.returncode,
-            "wall": wall,
-            "work": _work_time(timing),
-            "tasks": _task_times(timing),
-            "calls": len(requests),
-            "by_operation": _by_operation(requests),
-            "status_429": sum(1 for entry in requests if entry.get("status") == 429),
-            "delayed": sum(1 for entry in requests if entry.get("fault") == "rate limit delay"),
-            "api_span": requests[-1]["time"] - requests[0]["time"] if requests else None,
-            "log": log_path,
-            "output": output if os.path.exists(output) else None,
-        }
-        state = "ok" if proc.returncode == 0 else "FAILED (rc %d, see %s)" % (proc.returncode, log_path)
-        print("   %-34s %-28s %7.2f s  %4d calls  %s" % (label, playbook, wall, len(requests), state), flush=True)
-        if proc.returncode != 0 and not tolerate_failure:
-            self.failures.append("%s: %s %s" % (label, playbook, state))
-        return result
-
-
-def _task_times(timing):
-    """[(task name, seconds)] from the bench_timing callback's record."""
-    if not timing or not timing["tasks"]:
-        return []
-    tasks = timing["tasks"]
-    ends = [task["start"] for task in tasks[1:]] + [timing["end"]]
-    return [(task["name"], end - task["start"]) for task, end in zip(tasks, ends)]
-
-
-def _work_time(timing):
-    """Seconds from the first task's start to the answers being in facts (the bench's own "Write" task excluded)."""
-    if not timing or not timing["tasks"]:
-        return None
-    tasks = timing["tasks"]
-    end = timing["end"]
-    for task in tasks:
-        if task["name"].startswith("Write the details"):
-            end = task["start"]
-            break
-    return end - tasks[0]["start"]
-
-
-def _by_operation(requests):
-    counts = {}
-    for entry in requests:
-        counts[entry.get("operation") or "?"] = counts.get(entry.get("operation") or "?", 0) + 1
-    return counts
 
 
 # --------------------------------------------------------------- comparisons
@@ -281,33 +85,6 @@ def load_details(result):
     return canonical_gateway(data) if result["playbook"] == "top_asns_uri.yml" else canonical_ours(data)
 
 
-# ------------------------------------------------------------------ statistics
-
-
-def summary(values):
-    values = [v for v in values if v is not None]
-    if not values:
-        return None
-    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
-
-
-def rotate(items, shift):
-    shift %= len(items)
-    return items[shift:] + items[:shift]
-
-
-def ideal_schedule(requests, latency):
-    """Fastest finish the rate limits allow for ``requests`` requests from an empty window, with unbounded concurrency.
-
-    At most HARD_PER_MINUTE requests may start in any minute, so the k-th batch of 60 starts at
-    60*(k-1) s; inside a minute, answers past the SOFT_PER_MINUTE-th are delayed SOFT_DELAY s.
-    """
-    batches, last = divmod(requests, HARD_PER_MINUTE)
-    if last == 0:
-        batches, last = batches - 1, HARD_PER_MINUTE
-    return 60.0 * batches + (SOFT_DELAY if last > SOFT_PER_MINUTE else 0.0) + latency
-
-
 # ------------------------------------------------------------------- scenarios
 
 
@@ -324,7 +101,7 @@ def scenario_many_hosts(runner, sim, args, inventory, report):
     for repeat in range(args.repeat):
         for label, playbook, extra in rotate(variants, repeat):
             runs[label].append(runner.run(sim, playbook, dict(extra, bench_market=MARKET), inventory=inventory, label=label))
-    report["scenarios"]["1"] = _rows(runs, "Many hosts, one question (%d hosts, forks 5)" % args.hosts)
+    report["scenarios"]["1"] = scenario_rows(runs, "Many hosts, one question (%d hosts, forks 5)" % args.hosts)
 
 
 def scenario_top_asns(runner, sim, args, report, rate_limit=False):
@@ -360,7 +137,7 @@ def scenario_top_asns(runner, sim, args, report, rate_limit=False):
     title = "Many ASNs: top %d of a ranking (%d workers)" % (args.top, args.workers)
     if rate_limit:
         title = "Under the limit (rate-limit mode, default pacing)"
-    rows = _rows(runs, title)
+    rows = scenario_rows(runs, title)
     rows["same_data"] = not mismatches and reference is not None
     if rate_limit:
         rows["ideal"] = {
@@ -398,7 +175,7 @@ def scenario_warm(runner, sim, args, inventory, report):
         cold = label + (" | cold, 1 host" if inv else " | cold")
         ordered[cold] = runs[cold]
         ordered[label + " | warm"] = runs[label + " | warm"]
-    report["scenarios"]["4"] = _rows(ordered, "Warm repeat within the cache TTL")
+    report["scenarios"]["4"] = scenario_rows(ordered, "Warm repeat within the cache TTL")
 
 
 def scenario_one_call(runner, sim, args, report):
@@ -449,250 +226,6 @@ def scenario_scale(args, workdir, report):
         sim.stop()
 
 
-def _rows(runs, title):
-    rows = []
-    for label, results in runs.items():
-        rows.append({
-            "label": label,
-            "calls": summary([r["calls"] for r in results]),
-            "wall": summary([r["wall"] for r in results]),
-            "work": summary([r["work"] for r in results]),
-            "status_429": max([r["status_429"] for r in results] or [0]),
-            "delayed": max([r["delayed"] for r in results] or [0]),
-            "api_span": summary([r["api_span"] for r in results]),
-            "failed": sum(1 for r in results if r["rc"] != 0),
-            "by_operation": results[-1]["by_operation"] if results else {},
-        })
-    return {"title": title, "rows": rows}
-
-
-# --------------------------------------------------------------------- output
-
-
-def _num(stat, digits=2):
-    if stat is None:
-        return "-"
-    if stat["n"] == 1 or stat["min"] == stat["max"]:
-        return "%.*f" % (digits, stat["median"])
-    return "%.*f (%.*f-%.*f)" % (digits, stat["median"], digits, stat["min"], digits, stat["max"])
-
-
-def _calls(stat):
-    if stat is None:
-        return "-"
-    if stat["min"] == stat["max"]:
-        return "%d" % stat["median"]
-    return "%g (%d-%d)" % (stat["median"], stat["min"], stat["max"])
-
-
-def _row(scenarios, number, label):
-    for row in scenarios.get(number, {}).get("rows", []):
-        if row["label"] == label:
-            return row
-    return None
-
-
-def _median(row, key):
-    return row[key]["median"] if row and row.get(key) else None
-
-
-def targets(report):
-    """[(number, target, measured, verdict)] for the issue's targets."""
-    s = report["scenarios"]
-    out = []
-    base = _row(s, "1", "baseline: same lookup, no cache")
-    for label, target, most in (("ours: kmi_rankings lookup", "1 API call for %d hosts", 1),
-                                ("ours: kmi_rankings_info module per host", "2 API calls for %d hosts, a module task per host", 2)):
-        ours = _row(s, "1", label)
-        if ours and base:
-            calls = _median(ours, "calls")
-            ops = ", ".join("%d %s" % (n, op) for op, n in sorted(ours["by_operation"].items()))
-            out.append(("1", target % report["settings"]["hosts"],
-                        "%d calls (%s); no cache: %d; %.1fx faster" % (calls, ops, _median(base, "calls"), _median(base, "wall") / _median(ours, "wall")),
-                        "met" if calls <= most else "not met"))
-    if "2" in s:
-        base = _row(s, "2", "baseline: uri loop")
-        parts, best = [], None
-        for label in ("ours: kmi_asn_info module", "ours: kmi_asn_info lookup"):
-            row = _row(s, "2", label)
-            if row and base and _median(row, "work") and _median(base, "work"):
-                work = _median(base, "work") / _median(row, "work")
-                wall = _median(base, "wall") / _median(row, "wall")
-                best = max(best or 0, work)
-                parts.append("%s %.0fx (whole run %.0fx)" % (label.split()[-1], work, wall))
-        same = "same data" if s["2"].get("same_data") else "DATA DIFFERS"
-        verdicts = []
-        for label in ("ours: kmi_asn_info lookup", "ours: kmi_asn_info module"):
-            row = _row(s, "2", label)
-            if row and base and _median(row, "work"):
-                met = _median(base, "work") / _median(row, "work") >= 30 and s["2"].get("same_data")
-                verdicts.append("%s for the %s" % ("met" if met else "not met", label.split()[-1]))
-        out.append(("2", ">= 30x faster than the uri loop (work), same data", "; ".join(parts) + "; " + same,
-                    ", ".join(verdicts) if best else "not met"))
-    if "3" in s:
-        ideal = s["3"]["ideal"]["seconds"]
-        parts, verdicts = [], []
-        for label in ("ours: kmi_asn_info module", "ours: kmi_asn_info lookup"):
-            row = _row(s, "3", label)
-            if not row:
-                continue
-            ratio = _median(row, "work") / ideal if _median(row, "work") else None
-            parts.append("%s %.2fx ideal (%.1f s), %d failed runs, %d 429s answered (retried), first to last request %.1f s"
-                         % (label.split()[-1], ratio or 0, _median(row, "work") or 0, row["failed"], row["status_429"], _median(row, "api_span") or 0))
-            met = not row["failed"] and ratio is not None and ratio <= 1.1
-            verdicts.append("%s for the %s" % ("met" if met else "not met", label.split()[-1]))
-        out.append(("3", "no 429 surfaces; work <= 1.1x the ideal %.1f s" % ideal, "; ".join(parts), ", ".join(verdicts)))
-    if "4" in s:
-        parts, verdict = [], "met"
-        for row in s["4"]["rows"]:
-            if row["label"].endswith("| warm"):
-                calls = _median(row, "calls")
-                parts.append("%s: %d calls" % (row["label"].split(" | ")[0], calls))
-                if "cache on" in row["label"] and calls:
-                    verdict = "not met"
-        out.append(("4", "0 API calls when warm", "; ".join(parts), verdict))
-    if "5" in s and s["5"]["ratio"]:
-        ratio = s["5"]["ratio"]
-        out.append(("5", "module task on the controller <= 0.5x the uri task", "%.2fx (pairs %.2f-%.2f)" % (ratio["median"], ratio["min"], ratio["max"]),
-                    "met" if ratio["median"] <= 0.5 else "not met"))
-    return out
-
-
-def markdown(report):
-    s = report["scenarios"]
-    m = report["machine"]
-    lines = [
-        "Run of %s on %s: %s, %d cores, %.1f GB RAM, Python %s, ansible-core %s; load average at start %s."
-        % (m["date"], m["system"], m["cpu"], m["cores"], m["ram_gb"], m["python"], m["ansible_core"], m["load_average"]),
-        "Simulator latency %g ms a request; %d repeats (scenario 3: %d); times in seconds, median (min-max); the whole bench took %.0f min."
-        % (report["settings"]["latency_ms"], report["settings"]["repeat"], report["settings"]["rl_repeat"], report.get("seconds", 0) / 60.0),
-        "",
-        "| # | scenario | variant | API calls | 429s | whole run, s | work, s |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for number in ("1", "2", "3", "4", "5"):
-        if number not in s:
-            continue
-        for row in s[number]["rows"]:
-            label = row["label"].replace(" | ", ", ") + (" **FAILED x%d**" % row["failed"] if row["failed"] else "")
-            lines.append("| %s | %s | %s | %s | %d | %s | %s |" % (
-                number, s[number]["title"], label, _calls(row["calls"]), row["status_429"], _num(row["wall"]), _num(row["work"])))
-    lines += ["", "| # | target | measured | verdict |", "| --- | --- | --- | --- |"]
-    for number, target, measured, verdict in targets(report):
-        lines.append("| %s | %s | %s | %s |" % (number, target, measured, verdict))
-    if "6" in s:
-        x = s["6"]
-        lines += [
-            "",
-            "Scale (scenario 6), generated Internet of %d ASes, no latency: the simulator built it in %.0f s and peaked at %.0f MB."
-            % (x["ases"], x["simulator_startup"], x["simulator_peak_rss_mb"] or 0),
-            "",
-            "| measure | rankings (GetRankings, %d rows) | details (GetASNDetails, top %d ASNs) |" % (x["rankings_rows"], x["details_asns"]),
-            "| --- | --- | --- |",
-            "| simulator, raw HTTP, %d keep-alive connections (%d reset and re-sent) | %.0f req/s | %.0f req/s |"
-            % (x["threads"], x.get("raw_resets", 0), x["raw_rankings_rps"], x["raw_details_rps"]),
-            "| kentik.kmi client, 1 worker | %.0f req/s | %.0f req/s |" % (x["client_rankings_rps"], x["client_details_rps_1"]),
-            "| kentik.kmi client, %d workers | - | %.0f req/s |" % (x["threads"], x["client_details_rps"]),
-            "",
-            "Largest AS (AS%d, #1 of the global customer_base ranking: %d customers, %d providers, %d peers, %.1f MB of JSON): "
-            "one GetASNDetails in %.2f s; the client process's peak RSS grew %.1f MB over its %.1f MB after start-up; "
-            "Python allocations peaked at %.1f MB (tracemalloc)."
-            % (x["largest_asn"], x["largest_customers"], x["largest_providers"], x["largest_peers"], x["largest_bytes"] / 1e6,
-               x["largest_seconds"], x["largest_rss_delta_mb"], x["baseline_rss_mb"], x["largest_tracemalloc_mb"]),
-        ]
-    lines += ["", "Work = first task start to answers in facts (the bench's own write-out task excluded); "
-              "whole run = the ansible-playbook process, start-up included. "
-              "429s = HTTP 429 answers in the simulator's log (the largest in one run); the client retries them."]
-    return "\n".join(lines) + "\n"
-
-
-def chart(report):
-    """A plain SVG bar chart: one panel per scenario, median time per variant with a min-max whisker."""
-    panels = []
-    for number in ("1", "2", "3", "4", "5"):
-        block = report["scenarios"].get(number)
-        if block:
-            panels.append((number, block))
-    width, left, right, height, gap = 900, 300, 150, 18, 6
-    y = 40
-    parts = []
-    for number, block in panels:
-        rows = [r for r in block["rows"] if r.get("work") or r.get("wall")]
-        if not rows:
-            continue
-        key = "work"
-        top = max((r[key]["max"] for r in rows if r.get(key)), default=1.0) or 1.0
-        scale = (width - left - right) / top
-        parts.append('<text x="10" y="%d" font-weight="bold">%s. %s</text>' % (y, number, _xml(block["title"])))
-        y += 10
-        for row in rows:
-            stat = row.get(key)
-            y += gap
-            parts.append('<text x="%d" y="%d" text-anchor="end">%s</text>' % (left - 8, y + height - 5, _xml(row["label"].replace(" | ", ", "))))
-            if stat:
-                colour = "#2b7bb9" if row["label"].startswith(("ours", "1, ours", "2, ours")) else "#c0504d"
-                parts.append('<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"/>' % (left, y, max(1.0, stat["median"] * scale), height, colour))
-                parts.append('<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="#000"/>' % (
-                    left + stat["min"] * scale, left + stat["max"] * scale, y + height // 2, y + height // 2))
-                calls = row["calls"]["median"] if row.get("calls") else 0
-                parts.append('<text x="%.1f" y="%d">%.2f s, %g calls</text>' % (left + stat["max"] * scale + 6, y + height - 5, stat["median"], calls))
-            y += height
-        y += 30
-    head = ('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">'
-            '<rect width="100%%" height="100%%" fill="#fff"/>'
-            '<text x="10" y="20" font-size="14" font-weight="bold">kentik.kmi benchmarks: work time, median with min-max '
-            '(blue: kentik.kmi, red: baseline)</text>' % (width, y))
-    return head + "".join(parts) + "</svg>\n"
-
-
-def _xml(text):
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def machine():
-    cpu, ram = platform.processor() or "unknown CPU", 0.0
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-        with open("/proc/meminfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("MemTotal:"):
-                    ram = int(line.split()[1]) / 1024.0 / 1024.0
-    except OSError:
-        pass
-    try:
-        from ansible.release import __version__ as core  # pylint: disable=import-outside-toplevel
-    except ImportError:
-        core = "unknown"
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "ram_gb": ram,
-        "python": platform.python_version(),
-        "ansible_core": core,
-        "system": "%s %s" % (platform.system(), platform.release()),
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "load_average": "%.2f %.2f %.2f" % os.getloadavg(),
-    }
-
-
-def update_docs(path, table):
-    """Replace what is between the bench markers of ``path`` with ``table``."""
-    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    if begin not in text or end not in text:
-        print("bench: %s has no %s / %s markers; not updated" % (path, begin, end))
-        return
-    head, rest = text.split(begin, 1)
-    tail = rest.split(end, 1)[1]
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(head + begin + "\n" + table + end + tail)
-
-
 # ------------------------------------------------------------------------ main
 
 
@@ -710,21 +243,21 @@ def parse_args(argv):
     parser.add_argument("--results", required=True, help="folder for latest.md, latest.json, chart.svg")
     parser.add_argument("--docs", help="a Markdown file whose bench markers get the table")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--rl-repeat", type=int, default=1, help="repeats of scenario 3 (each takes a few minutes)")
+    parser.add_argument("--rl-repeat", type=int, default=1, help="repeats of scenarios 3, 7 and 8 (each takes a few minutes)")
     parser.add_argument("--latency-ms", type=float, default=20.0)
     parser.add_argument("--hosts", type=int, default=200)
     parser.add_argument("--top", type=int, default=100)
     parser.add_argument("--workers", type=int, default=16, help="kmi_asn_info workers (1-16)")
     parser.add_argument("--scale-ases", type=int, default=75000)
     parser.add_argument("--uri-per-host", action="store_true", help="scenario 1 also with a uri task per host (slow)")
-    parser.add_argument("--only", default="123456", help="scenarios to run, e.g. 25")
+    parser.add_argument("--only", default="12345678", help="scenarios to run, e.g. 25")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds for one ansible-playbook run")
-    parser.add_argument("--quick", action="store_true", help="1 repeat, 50 hosts, top 30, no scenario 3, 20k ASes")
+    parser.add_argument("--quick", action="store_true", help="1 repeat, 50 hosts, top 30, no scenarios 3, 7 and 8, 20k ASes")
     parser.add_argument("--render", action="store_true", help="run nothing: write the table and chart again from RESULTS/latest.json")
     args = parser.parse_args(argv)
     if args.quick:
         args.repeat, args.hosts, args.top, args.scale_ases = 1, 50, 30, 20000
-        args.only = args.only.replace("3", "")
+        args.only = "".join(number for number in args.only if number not in "378")
     return args
 
 
@@ -743,17 +276,21 @@ def main(argv=None):
     print("== kentik.kmi benchmarks (work folder %s)" % workdir, flush=True)
     sim = Simulator(sys.executable, "routeviews", args.latency_ms, workdir, "routeviews")
     try:
-        if set(args.only) & set("12345"):
+        if set(args.only) & set("1234578"):
             sim.start()
             ranking = sim.api("POST", "/market/%s/rankings/customer_base/ip/v4" % MARKET, {"limit": 600})["rankings"]
             inventory = os.path.join(workdir, "inventory.ini")
-            write_inventory(inventory, args.hosts, [int(entry["asn"]) for entry in ranking])
+            asns = [int(entry["asn"]) for entry in ranking]
+            write_inventory(inventory, args.hosts, asns)
             steps = [
                 ("1", "many hosts, one question", lambda: scenario_many_hosts(runner, sim, args, inventory, report)),
                 ("2", "details of the top ASNs", lambda: scenario_top_asns(runner, sim, args, report)),
                 ("4", "warm repeat", lambda: scenario_warm(runner, sim, args, inventory, report)),
                 ("5", "one call", lambda: scenario_one_call(runner, sim, args, report)),
                 ("3", "under the limit (real time: minutes)", lambda: scenario_top_asns(runner, sim, args, report, rate_limit=True)),
+                ("7", "one play under the limit (real time: minutes)", lambda: budget.scenario_one_play(runner, sim, args, asns, MARKET, report)),
+                ("8", "three runs at once under the limit (real time: minutes)",
+                 lambda: budget.scenario_concurrent_runs(runner, sim, args, asns, MARKET, report)),
             ]
             for number, title, step in steps:
                 if number in args.only:

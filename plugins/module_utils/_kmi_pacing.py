@@ -168,18 +168,41 @@ class FileLedger(_Budget):
     def __init__(self, path, limits, max_wait=None, say=None, clock=time.time, sleep=time.sleep):
         super().__init__(limits, max_wait, say, clock, sleep)
         self.path = path
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        self._memory = None  # the in-process store this ledger falls back to when its file cannot be used
+        try:
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        except OSError as exc:
+            self._fall_back(exc, _empty())
+
+    def _fall_back(self, exc, state):
+        """The file cannot be used (no such folder, no space, no permission): from now on, pace this process alone."""
+        self._memory = ProcessBudget(())
+        self._memory._data = state  # pylint: disable=protected-access
+        if self._say:
+            self._say("kentik.kmi: the request ledger %s cannot be used (%s); this process paces only itself" % (self.path, exc))
 
     @contextlib.contextmanager
     def _state(self):
-        fd = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fd = None
+        if self._memory is None:
+            try:
+                fd = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError as exc:
+                self._fall_back(exc, _empty())
+        if fd is None:
+            with self._memory._state() as state:  # pylint: disable=protected-access
+                yield state
+            return
         with os.fdopen(fd, "r+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or when this process dies
             state = self._read()
             before = json.dumps(state)
             yield state
             if json.dumps(state) != before:
-                self._write(state)
+                try:
+                    self._write(state)
+                except OSError as exc:
+                    self._fall_back(exc, state)
 
     def _read(self):
         try:

@@ -220,8 +220,12 @@ class LookupCache:
         """Where the request budget of each account is kept: a jsonfile cache's folder (shared by the runs that use it),
         else the run cache's (shared by the forks of this run)."""
         if self.persistent is not None and self.persistent.folder is not None:
-            return os.path.join(self.persistent.folder, SHARED_FOLDER)
-        return self.run.directory
+            shared = os.path.join(self.persistent.folder, SHARED_FOLDER)
+            with contextlib.suppress(OSError):
+                os.makedirs(shared, mode=0o700, exist_ok=True)
+            if os.path.isdir(shared) and os.access(shared, os.W_OK | os.X_OK):
+                return shared
+        return self.run.directory  # also when the shared folder cannot be written: the forks of this run still share it
 
     def fetch(self, key, send):
         entry = self.run.get(key)

@@ -213,3 +213,15 @@ def test_a_pause_past_an_hour_is_cut_to_an_hour(tmp_path):
     ledger = _ledger(tmp_path, 1, 60.0, sleep=slept.append, clock=lambda: 1000.0 + sum(slept))
     ledger.take()
     assert slept == [pytest.approx(3600.0)]
+
+
+def test_a_ledger_that_cannot_be_written_paces_this_process_alone(tmp_path):
+    said = []
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    ledger = FileLedger(str(blocked / "ledger.json"), [(1, 0.2)], say=said.append)  # its folder is a file
+    ledger.release(ledger.take())
+    started = time.time()
+    ledger.release(ledger.take())
+    assert time.time() - started >= 0.2  # still paced, in memory
+    assert len(said) == 1 and "cannot be used" in said[0] and "paces only itself" in said[0]

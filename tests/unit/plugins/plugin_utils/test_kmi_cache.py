@@ -320,6 +320,16 @@ def test_runs_that_share_a_jsonfile_folder_send_each_request_once(sim, cached_cl
     assert os.path.isdir(os.path.join(jsonfile.folder, ".kentik_kmi"))  # the lock files, out of the plugin's keys
 
 
+def test_the_ledger_lives_in_the_shared_folder_else_in_the_run_cache(jsonfile, run_dir):
+    cache = LookupCache(RunCache(run_dir), jsonfile())
+    assert cache.ledger_folder == os.path.join(jsonfile.folder, ".kentik_kmi")
+    assert LookupCache(RunCache(run_dir)).ledger_folder == run_dir
+    os.rmdir(os.path.join(jsonfile.folder, ".kentik_kmi"))
+    with open(os.path.join(jsonfile.folder, ".kentik_kmi"), "w", encoding="utf-8"):
+        pass  # a file where the shared folder should be: the forks of the run still share a ledger
+    assert cache.ledger_folder == run_dir
+
+
 def _tamper_digest(jsonfile, key):
     backend = jsonfile()
     entry = backend.get(key)
