@@ -390,28 +390,6 @@ def test_client_paces_under_its_limit(sim, make_client):
     assert len(sim.log()) == 3
 
 
-def test_clients_that_share_a_ledger_folder_share_the_budget_and_its_pauses(sim, make_client, tmp_path):
-    said = []
-    first = make_client(ledger_folder=str(tmp_path), requests_per_minute=10, log=said.append)
-    second = make_client(ledger_folder=str(tmp_path), requests_per_minute=10, max_retry_wait=0.5, log=said.append)
-    other_user = make_client(ledger_folder=str(tmp_path), requests_per_minute=10, api_email="other@example.com", api_token="x")
-    assert first._budget.path == second._budget.path != other_user._budget.path
-    sim.faults.set({"faults": [{"kind": "status", "status": 429, "retry_after": "1", "operation": "ListMarkets"}]})
-    first.list_markets()  # 429, then a retry after 1 s
-    assert said == []
-    second.get_insights()  # the account's pause is over: no wait
-    with open(first._budget.path, encoding="utf-8") as handle:
-        ledger = json.load(handle)
-    assert len(ledger["done"]) == 3 and ledger["in_flight"] == []  # the 429, the retry and the insights
-    first._budget.pause(1)
-    sim.reset()
-    with pytest.raises(KmiApiError) as raised:
-        second.get_insights(limit=3)  # a pause past its max_retry_wait: fails at once, and sends nothing
-    assert str(raised.value).startswith("KMI GetGlobalInsights failed: not sent: Kentik answered 429 to another request of this account")
-    assert "max_retry_wait 0.5 s (hint: Kentik's rate limit was hit" in str(raised.value)
-    assert sim.log() == [] and said == []
-
-
 # ------------------------------------------------------------ TLS settings
 
 
