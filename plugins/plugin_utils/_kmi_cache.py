@@ -166,6 +166,14 @@ class PersistentCache:
                 "ansible.builtin.jsonfile or community.general.redis (list them with: ansible-doc -t cache -l)" % (plugin_name, problem),
                 option="cache_plugin",
             )
+        # Its SHARED_FOLDER, where the runs that use the folder coordinate; None for other plugins, or if it cannot be written.
+        self.shared_folder = None
+        if self.folder is not None:
+            shared = os.path.join(self.folder, SHARED_FOLDER)
+            with contextlib.suppress(OSError):
+                os.makedirs(shared, mode=0o700, exist_ok=True)
+            if os.path.isdir(shared) and os.access(shared, os.W_OK | os.X_OK):
+                self.shared_folder = shared
 
     def _failed(self, action, exc):
         if not self._warned:
@@ -193,13 +201,12 @@ class PersistentCache:
     @contextlib.contextmanager
     def lock(self, key):
         """Hold the request's lock across the runs that share this jsonfile folder (other plugins: no lock)."""
-        if self.folder is None:
+        if self.shared_folder is None:
             yield
             return
         try:
-            os.makedirs(os.path.join(self.folder, SHARED_FOLDER), mode=0o700, exist_ok=True)
-            handle = open(os.path.join(self.folder, SHARED_FOLDER, "lock-" + key), "a")  # pylint: disable=consider-using-with
-        except OSError:  # the folder is not writable: the cache's own warning says so
+            handle = open(os.path.join(self.shared_folder, "lock-" + key), "a")  # pylint: disable=consider-using-with
+        except OSError:  # the folder is no longer writable: the cache's own warning says so
             yield
             return
         with handle:
@@ -219,12 +226,8 @@ class LookupCache:
     def ledger_folder(self):
         """Where the request budget of each account is kept: a jsonfile cache's folder (shared by the runs that use it),
         else the run cache's (shared by the forks of this run)."""
-        if self.persistent is not None and self.persistent.folder is not None:
-            shared = os.path.join(self.persistent.folder, SHARED_FOLDER)
-            with contextlib.suppress(OSError):
-                os.makedirs(shared, mode=0o700, exist_ok=True)
-            if os.path.isdir(shared) and os.access(shared, os.W_OK | os.X_OK):
-                return shared
+        if self.persistent is not None and self.persistent.shared_folder is not None:
+            return self.persistent.shared_folder
         return self.run.directory  # also when the shared folder cannot be written: the forks of this run still share it
 
     def fetch(self, key, send):

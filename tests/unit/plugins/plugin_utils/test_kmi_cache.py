@@ -326,8 +326,8 @@ def test_the_ledger_lives_in_the_shared_folder_else_in_the_run_cache(jsonfile, r
     assert LookupCache(RunCache(run_dir)).ledger_folder == run_dir
     os.rmdir(os.path.join(jsonfile.folder, ".kentik_kmi"))
     with open(os.path.join(jsonfile.folder, ".kentik_kmi"), "w", encoding="utf-8"):
-        pass  # a file where the shared folder should be: the forks of the run still share a ledger
-    assert cache.ledger_folder == run_dir
+        pass  # a file where the shared folder should be: the forks of the next run still share a ledger
+    assert LookupCache(RunCache(run_dir), jsonfile()).ledger_folder == run_dir
 
 
 def _tamper_digest(jsonfile, key):
