@@ -312,6 +312,8 @@ class KmiClient:
     def _shape(self, operation, data, fields):
         try:
             return response.normalize(data, fields)
+        except response.ResponseValueError as exc:
+            problem = "a value out of bounds: %s" % exc
         except response.ResponseShapeError as exc:
             problem = "not the spec's shape: %s" % exc
         except RecursionError:

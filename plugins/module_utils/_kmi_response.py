@@ -1,82 +1,144 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) kentik.kmi contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Turn KMI JSON (as Kentik's gRPC gateway sends it) into plain, typed Python.
+"""Turn KMI JSON (as Kentik's gRPC gateway sends it) into plain, typed, checked Python.
 
 - camelCase keys become snake_case;
 - integer fields arrive as JSON strings ("15169") or numbers and become int;
 - proto3 JSON omits default values, so absent numbers become 0, booleans
   False, strings "" and lists [];
-- fields this version does not know are kept (snake_cased), never dropped.
+- every answer is untrusted, so each known field is checked: ids match
+  ``ID_PATTERN`` (and are not ``.`` or ``..``), AS numbers run from 1 to
+  4294967295, counts and scores are uint32 and only the ``*_change`` fields
+  may be negative; text loses its control characters (C0, C1, DEL, bidi
+  overrides, line separators) and is cut to ``TEXT_LIMIT`` characters. A value
+  out of bounds raises ResponseValueError, naming the field and the value;
+- fields this version does not know are kept (snake_cased) inside the answer's
+  items, and dropped at its top level, so they never reach a module result's
+  top level beside ``changed`` and ``failed``.
 """
 
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-# Field tables from the v202212 spec: field -> int, bool, str or (list, message).
-MARKET = {"market_id": str, "name": str}
-RANKING = {"asn": int, "name": str, "rank": int, "rank_change": int, "score": int, "score_change": int}
-CUSTOMER_PROVIDER = {
-    "asn": int,
-    "name": str,
-    "score": int,
-    "singlehomed_customer": bool,
-    "mutual_customer": bool,
-    "mutual_provider": bool,
-}
-PEER = {"asn": int, "name": str, "pfx_count": int}
-ASN_DETAILS = {
-    "asn": int,
-    "name": str,
-    "country_name": str,
-    "customers": (list, CUSTOMER_PROVIDER),
-    "providers": (list, CUSTOMER_PROVIDER),
-    "peers": (list, PEER),
-}
-INSIGHT = {"asn": int, "name": str, "type": int, "message": str, "created_at": str}
-
-LIST_MARKETS = {"markets": (list, MARKET)}
-GET_RANKINGS = {"rankings": (list, RANKING), "invalid_count": int}
-GET_ASN_DETAILS = {"asn_details": ASN_DETAILS}
-GET_INSIGHTS = {"insights": (list, INSIGHT)}
-
-_DEFAULTS = {int: 0, bool: False, str: ""}
+UINT32_MAX = 4294967295
+# What a market id may hold: it lands in URL paths, file names and router configuration comments.
+ID_PATTERN = re.compile(r"[A-Za-z0-9$._-]+\Z")
+# Longest text kept from a name, a country or a message (no AS name comes near it).
+TEXT_LIMIT = 1000
+# Control characters in text: C0 and C1 (with TAB, CR and LF), DEL and the Unicode line and paragraph separators
+# become one space a run; the bidi marks, embeddings, overrides and isolates go.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
 # An int64 in a JSON string: decimal digits only (int() alone would also take "1_000" or non-ASCII digits).
 _INT_STRING = re.compile(r"-?[0-9]+\Z")
+_REQUIRED = object()  # the default of a field that an item may not go without
 
 
 class ResponseShapeError(ValueError):
     """The body is JSON but not of the message's shape."""
 
 
+class ResponseValueError(ResponseShapeError):
+    """A field has the right type but a value KMI would not send: out of range, a bad id, missing."""
+
+
+# A field: convert(value, path) returns the checked value; default stands in when the field is absent
+# (_REQUIRED: the item is refused without it).
+Field = namedtuple("Field", ["convert", "default"])
+# A repeated message: a list of dicts of these fields.
+ListOf = namedtuple("ListOf", ["fields"])
+
+
+def _show(value):
+    """``value`` for an error message: repr() (control characters escaped), cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _to_int(value, path):
     if isinstance(value, bool):
-        raise ResponseShapeError("%s: expected an integer, got %r" % (path, value))
+        raise ResponseShapeError("%s: expected an integer, got %s" % (path, _show(value)))
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str) and _INT_STRING.match(value.strip()):
         return int(value.strip())
-    raise ResponseShapeError("%s: expected an integer, got %r" % (path, value))
+    raise ResponseShapeError("%s: expected an integer, got %s" % (path, _show(value)))
+
+
+def _integer(low, high, what):
+    """A converter to an int from ``low`` to ``high``."""
+    def convert(value, path):
+        number = _to_int(value, path)
+        if low <= number <= high:
+            return number
+        raise ResponseValueError("%s: %s is out of range for %s (%d to %d)" % (path, _show(value), what, low, high))
+    return convert
 
 
 def _to_bool(value, path):
     if isinstance(value, bool):
         return value
-    raise ResponseShapeError("%s: expected true or false, got %r" % (path, value))
+    raise ResponseShapeError("%s: expected true or false, got %s" % (path, _show(value)))
 
 
 def _to_str(value, path):
     if isinstance(value, str):
         return value
-    raise ResponseShapeError("%s: expected a string, got %r" % (path, value))
+    raise ResponseShapeError("%s: expected a string, got %s" % (path, _show(value)))
 
 
-_CONVERTERS = {int: _to_int, bool: _to_bool, str: _to_str}
+def _to_text(value, path):
+    return _BIDI.sub("", _CONTROL.sub(" ", _to_str(value, path))).strip()[:TEXT_LIMIT]
+
+
+def _to_id(value, path):
+    text = _to_str(value, path)
+    if ID_PATTERN.match(text) and text not in (".", ".."):
+        return text
+    raise ResponseValueError("%s: %s is not a KMI id (letters, digits and $ . _ - only; not . or ..)" % (path, _show(value)))
+
+
+ID = Field(_to_id, _REQUIRED)
+TEXT = Field(_to_text, "")
+BOOL = Field(_to_bool, False)
+ASN = Field(_integer(1, UINT32_MAX, "an AS number"), _REQUIRED)
+ASN_IF_ANY = Field(ASN.convert, 0)  # 0 when absent
+UINT32 = Field(_integer(0, UINT32_MAX, "a uint32"), 0)
+CHANGE = Field(_integer(-UINT32_MAX, UINT32_MAX, "a change"), 0)  # the only signed numbers
+
+# Field tables from the v202212 spec.
+MARKET = {"market_id": ID, "name": TEXT}
+RANKING = {"asn": ASN, "name": TEXT, "rank": UINT32, "rank_change": CHANGE, "score": UINT32, "score_change": CHANGE}
+CUSTOMER_PROVIDER = {
+    "asn": ASN,
+    "name": TEXT,
+    "score": UINT32,
+    "singlehomed_customer": BOOL,
+    "mutual_customer": BOOL,
+    "mutual_provider": BOOL,
+}
+PEER = {"asn": ASN, "name": TEXT, "pfx_count": UINT32}
+ASN_DETAILS = {
+    "asn": ASN_IF_ANY,  # the client puts in the requested AS when it is absent
+    "name": TEXT,
+    "country_name": TEXT,
+    "customers": ListOf(CUSTOMER_PROVIDER),
+    "providers": ListOf(CUSTOMER_PROVIDER),
+    "peers": ListOf(PEER),
+}
+INSIGHT = {"asn": ASN_IF_ANY, "name": TEXT, "type": UINT32, "message": TEXT, "created_at": TEXT}
+
+LIST_MARKETS = {"markets": ListOf(MARKET)}
+GET_RANKINGS = {"rankings": ListOf(RANKING), "invalid_count": UINT32}
+GET_ASN_DETAILS = {"asn_details": ASN_DETAILS}
+GET_INSIGHTS = {"insights": ListOf(INSIGHT)}
 
 
 _SNAKE_KEYS = {}  # camelCase key -> snake_case key, as camel_dict_to_snake_dict names it
@@ -90,28 +152,29 @@ def _snake_key(key):
         return snake
 
 
-def _message(data, fields, path):
+def _message(data, fields, path, keep_unknown=True):
     # One level at a time: each known field is converted once, by its own converter. (camel_dict_to_snake_dict on
-    # the whole answer at every level made a 13,000-entry answer cost seconds.) Unknown fields are kept, snake_cased.
+    # the whole answer at every level made a 13,000-entry answer cost seconds.)
     if not isinstance(data, dict):
         raise ResponseShapeError("%s: expected an object, got %s" % (path, type(data).__name__))
     snake = {_snake_key(key): value for key, value in data.items()}
-    for name in set(snake) - set(fields):
-        if isinstance(snake[name], (dict, list)):
-            snake[name] = camel_dict_to_snake_dict({"value": snake[name]})["value"]
     result = {}
     for name, kind in fields.items():
         value = snake.pop(name, None)
         where = "%s.%s" % (path, name)
-        if isinstance(kind, tuple):
-            result[name] = _list(value, kind[1], where)
+        if isinstance(kind, ListOf):
+            result[name] = _list(value, kind.fields, where)
         elif isinstance(kind, dict):
             result[name] = _message(value if value is not None else {}, kind, where)
-        elif value is None:
-            result[name] = _DEFAULTS[kind]
+        elif value is not None:
+            result[name] = kind.convert(value, where)
+        elif kind.default is _REQUIRED:
+            raise ResponseValueError("%s: missing" % where)
         else:
-            result[name] = _CONVERTERS[kind](value, where)
-    result.update(snake)
+            result[name] = kind.default
+    if keep_unknown:
+        for name, value in snake.items():
+            result[name] = camel_dict_to_snake_dict({"value": value})["value"] if isinstance(value, (dict, list)) else value
     return result
 
 
@@ -124,5 +187,5 @@ def _list(value, fields, path):
 
 
 def normalize(data, fields):
-    """Return ``data`` (decoded JSON) as a snake_case dict typed after ``fields``."""
-    return _message(data, fields, "response")
+    """Return ``data`` (decoded JSON) as a snake_case dict typed and checked after ``fields``, unknown top-level fields dropped."""
+    return _message(data, fields, "response", keep_unknown=False)

@@ -90,16 +90,15 @@ def test_markets_and_insights():
     assert insights == {"insights": [{"asn": 65538, "name": "", "type": 6, "message": "stop", "created_at": "2026-11-29T06:00:00Z"}]}
 
 
-def test_unknown_fields_are_kept_snake_cased():
+def test_unknown_fields_are_kept_in_items_and_dropped_at_the_top():
     body = {
-        "markets": [{"marketId": "planet$earth", "regionCode": "world"}],
+        "markets": [{"marketId": "planet$earth", "regionCode": "world", "extraInfo": {"someField": "1"}}],
         "nextPageToken": "abc",
-        "extraInfo": {"someField": "1"},
+        "changed": True,
+        "failed": False,
     }
     result = response.normalize(body, response.LIST_MARKETS)
-    assert result["markets"] == [{"market_id": "planet$earth", "name": "", "region_code": "world"}]
-    assert result["next_page_token"] == "abc"
-    assert result["extra_info"] == {"some_field": "1"}
+    assert result == {"markets": [{"market_id": "planet$earth", "name": "", "region_code": "world", "extra_info": {"some_field": "1"}}]}
 
 
 def test_input_is_not_changed():
@@ -112,6 +111,7 @@ def test_input_is_not_changed():
     "body, fields",
     [
         ({"rankings": [{"asn": "abc"}]}, response.GET_RANKINGS),
+        ({"rankings": [{"name": "x"}]}, response.GET_RANKINGS),
         ({"rankings": [{"asn": ""}]}, response.GET_RANKINGS),
         ({"rankings": [{"asn": "1.5"}]}, response.GET_RANKINGS),
         ({"rankings": [{"asn": 1.5}]}, response.GET_RANKINGS),
@@ -126,6 +126,7 @@ def test_input_is_not_changed():
         ({"rankings": ["64499"]}, response.GET_RANKINGS),
         ({"invalidCount": False}, response.GET_RANKINGS),
         ({"markets": [{"marketId": 1}]}, response.LIST_MARKETS),
+        ({"markets": [{"name": "Global"}]}, response.LIST_MARKETS),
         ({"asnDetails": []}, response.GET_ASN_DETAILS),
         ({"asnDetails": {"customers": [{"mutualCustomer": "true"}]}}, response.GET_ASN_DETAILS),
         ({"asnDetails": {"peers": {"asn": "1"}}}, response.GET_ASN_DETAILS),
@@ -144,3 +145,91 @@ def test_shape_error_names_the_field():
         response.normalize({"rankings": [{"asn": "1"}, {"asn": "x"}]}, response.GET_RANKINGS)
     assert "rankings[1].asn" in str(caught.value)
     assert isinstance(caught.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    "market_id",
+    ["", ".", "..", "a/b", "us\nprotocol bgp x { }", "a b", "a;b", "a}b", "<b>", "`x`", "x|y", "=1+2", "a\x00b", "\u202eus", "caf\u00e9"],
+)
+def test_bad_market_ids_are_refused(market_id):
+    with pytest.raises(response.ResponseValueError) as caught:
+        response.normalize({"markets": [{"marketId": "planet$earth"}, {"marketId": market_id}]}, response.LIST_MARKETS)
+    assert str(caught.value).startswith("response.markets[1].market_id: %s is not a KMI id" % repr(market_id)[:56])
+    assert "\n" not in str(caught.value) and "\x00" not in str(caught.value) and "\u202e" not in str(caught.value)
+
+
+@pytest.mark.parametrize("market_id", ["planet$earth", "country$us", "region.eu-west_1", "A-9", "..."])
+def test_good_market_ids_pass(market_id):
+    assert response.normalize({"markets": [{"marketId": market_id}]}, response.LIST_MARKETS)["markets"][0]["market_id"] == market_id
+
+
+@pytest.mark.parametrize(
+    "body, fields, where, value",
+    [
+        ({"rankings": [{"asn": "0"}]}, response.GET_RANKINGS, "rankings[0].asn", "'0'"),
+        ({"rankings": [{"asn": -5}]}, response.GET_RANKINGS, "rankings[0].asn", "-5"),
+        ({"rankings": [{"asn": "-7691730781423667"}]}, response.GET_RANKINGS, "rankings[0].asn", "'-7691730781423667'"),
+        ({"rankings": [{"asn": 2 ** 70}]}, response.GET_RANKINGS, "rankings[0].asn", str(2 ** 70)),
+        ({"rankings": [{"asn": "4294967296"}]}, response.GET_RANKINGS, "rankings[0].asn", "'4294967296'"),
+        ({"rankings": [{"asn": 1, "rank": -1}]}, response.GET_RANKINGS, "rankings[0].rank", "-1"),
+        ({"rankings": [{"asn": 1, "score": "-3"}]}, response.GET_RANKINGS, "rankings[0].score", "'-3'"),
+        ({"rankings": [{"asn": 1, "scoreChange": 2 ** 32}]}, response.GET_RANKINGS, "rankings[0].score_change", str(2 ** 32)),
+        ({"rankings": [{"asn": 1, "rankChange": -(2 ** 32)}]}, response.GET_RANKINGS, "rankings[0].rank_change", str(-(2 ** 32))),
+        ({"invalidCount": -1}, response.GET_RANKINGS, "invalid_count", "-1"),
+        ({"asnDetails": {"asn": 0}}, response.GET_ASN_DETAILS, "asn_details.asn", "0"),
+        ({"asnDetails": {"peers": [{"asn": 1, "pfxCount": 2 ** 40}]}}, response.GET_ASN_DETAILS, "asn_details.peers[0].pfx_count", str(2 ** 40)),
+        ({"asnDetails": {"customers": [{"asn": 1, "score": -2}]}}, response.GET_ASN_DETAILS, "asn_details.customers[0].score", "-2"),
+        ({"asnDetails": {"providers": [{"score": 2}]}}, response.GET_ASN_DETAILS, "asn_details.providers[0].asn", None),
+        ({"insights": [{"asn": "-1"}]}, response.GET_INSIGHTS, "insights[0].asn", "'-1'"),
+        ({"insights": [{"type": "-6"}]}, response.GET_INSIGHTS, "insights[0].type", "'-6'"),
+    ],
+)
+def test_numbers_out_of_range_are_refused(body, fields, where, value):
+    with pytest.raises(response.ResponseValueError) as caught:
+        response.normalize(body, fields)
+    text = str(caught.value)
+    if value is None:
+        assert text == "response.%s: missing" % where
+    else:
+        assert text.startswith("response.%s: %s is out of range for " % (where, value[:56]))
+
+
+def test_numbers_at_their_bounds_pass():
+    body = {"rankings": [{"asn": "4294967295", "rank": 4294967295, "score": 0, "rankChange": "-4294967295", "scoreChange": 4294967295}]}
+    row = response.normalize(body, response.GET_RANKINGS)["rankings"][0]
+    assert (row["asn"], row["rank"], row["score"], row["rank_change"], row["score_change"]) == (4294967295, 4294967295, 0, -4294967295, 4294967295)
+    assert response.normalize({"insights": [{"message": "x"}]}, response.GET_INSIGHTS)["insights"][0]["asn"] == 0
+
+
+def test_a_long_value_is_cut_short_in_the_error():
+    with pytest.raises(response.ResponseValueError) as caught:
+        response.normalize({"markets": [{"marketId": "x;" * 5000}]}, response.LIST_MARKETS)
+    assert len(str(caught.value)) < 160
+
+
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        ("TELIA\nprotocol bgp x { neighbor 6.6.6.6 as 666; }", "TELIA protocol bgp x { neighbor 6.6.6.6 as 666; }"),
+        ("A\r\nB\tC", "A B C"),
+        ("NUL\x00BYTE\x07\x1b[31m", "NUL BYTE [31m"),
+        ("DEL\x7fC1\x85\x9b", "DEL C1"),
+        ("\u202eevil\u202c \u2066x\u2069 \u200fy\u061c", "evil x y"),
+        ("LINE\u2028PARA\u2029END", "LINE PARA END"),
+        ("  Deutsche Telekom AG  ", "Deutsche Telekom AG"),
+        ("\u041c\u0422\u0421 \u65e5\u672c \U0001f600", "\u041c\u0422\u0421 \u65e5\u672c \U0001f600"),
+    ],
+)
+def test_text_loses_its_control_characters(raw, clean):
+    body = {"rankings": [{"asn": 1, "name": raw}]}
+    assert response.normalize(body, response.GET_RANKINGS)["rankings"][0]["name"] == clean
+    body = {"asnDetails": {"countryName": raw, "peers": [{"asn": 2, "name": raw}]}}
+    details = response.normalize(body, response.GET_ASN_DETAILS)["asn_details"]
+    assert details["country_name"] == clean and details["peers"][0]["name"] == clean
+    insight = response.normalize({"insights": [{"message": raw, "createdAt": raw}]}, response.GET_INSIGHTS)["insights"][0]
+    assert insight["message"] == clean and insight["created_at"] == clean
+
+
+def test_text_is_cut_to_its_limit():
+    name = response.normalize({"markets": [{"marketId": "x", "name": "N" * 10240}]}, response.LIST_MARKETS)["markets"][0]["name"]
+    assert name == "N" * response.TEXT_LIMIT
