@@ -29,6 +29,11 @@ hostile kinds (what a proxy, a captive portal or a man-in-the-middle may send; a
              arrays alone (a JSON list where an object belongs)
   echo       answer ``status`` (default 401) with a gateway error whose message repeats the request's email and
              token in another letter case, and the email percent-encoded (as a careless proxy or API might)
+
+hostile answers (spec-valid JSON whose values would break what kentik.kmi writes; hostile.py holds the corpus):
+  hostile    answer as usual, then: ``names`` true puts the corpus into every name, country and message;
+             ``market_id`` (a string) replaces every market id; ``field`` and ``value`` set one field of the first
+             object that has it (an AS number of -5, a score of 2**32, ...). Meant with a large ``count``.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ import time
 from urllib.parse import quote
 
 HOSTILE = ("redirect", "endless", "drip", "deep_json", "echo")
-KINDS = ("status", "reset", "stall", "truncated", "html", "empty", "badjson") + HOSTILE
+KINDS = ("status", "reset", "stall", "truncated", "html", "empty", "badjson", "hostile") + HOSTILE
 
 
 class FaultPlanError(ValueError):
@@ -61,6 +66,8 @@ class FaultPlan:
                 raise FaultPlanError("each fault needs a kind among %s: %r" % (", ".join(KINDS), fault))
             if fault["kind"] == "status" and not isinstance(fault.get("status"), int):
                 raise FaultPlanError("a status fault needs an integer status: %r" % (fault,))
+            if fault["kind"] == "hostile" and not (fault.get("names") or isinstance(fault.get("market_id"), str) or "field" in fault):
+                raise FaultPlanError("a hostile fault needs names: true, a market_id (a string) or a field and a value: %r" % (fault,))
             if fault["kind"] == "redirect" and not isinstance(fault.get("location"), str):
                 raise FaultPlanError("a redirect fault needs a location (a URL): %r" % (fault,))
             entry = dict(fault)

@@ -11,6 +11,8 @@ escape them. BAD_IDS and BAD_NUMBERS are values the client must refuse, each wit
 
 from __future__ import annotations
 
+import copy
+
 # Text for AS names, market names, country names and insight messages.
 NAMES = (
     "EVIL\nprotocol bgp injected { neighbor 6.6.6.6 as 666; }",
@@ -73,3 +75,44 @@ BAD_IDS = (
 # AS numbers out of 1..4294967295, and counts out of uint32, as JSON numbers and as the gateway's strings.
 BAD_ASNS = (0, "0", -5, "-5", "-7691730781423667", 2 ** 32, "4294967296", 2 ** 70)
 BAD_COUNTS = (-1, "-1", 2 ** 32, "18446744073709551616")
+
+# The text fields of KMI answers (snake_case, before the gateway's encoding).
+TEXT_FIELDS = ("name", "country_name", "message")
+
+
+def _walk(value):
+    """Every dict in ``value``, depth first, in answer order."""
+    if isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from _walk(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _walk(item)
+
+
+def apply(fault, answer):
+    """``answer`` (the simulator's, snake_case) made hostile as the ``hostile`` fault says; a new object.
+
+    names: true     every name, country name and message, in answer order, is the next string of NAMES (from
+                    ``offset``, default 0, cycling)
+    market_id: str  every market id in the answer is that string
+    field, value    the first object in the answer that has ``field`` gets ``value`` (an AS number or a count out of
+                    range, say); ``field`` names a snake_case field (asn, score, invalid_count, ...)
+    """
+    answer = copy.deepcopy(answer)
+    position = int(fault.get("offset", 0))
+    for item in _walk(answer):
+        if fault.get("names"):
+            for key in TEXT_FIELDS:
+                if key in item:
+                    item[key] = NAMES[position % len(NAMES)]
+                    position += 1
+        if "market_id" in fault and "market_id" in item:
+            item["market_id"] = fault["market_id"]
+    if "field" in fault:
+        for item in _walk(answer):
+            if fault["field"] in item:
+                item[fault["field"]] = fault["value"]
+                break
+    return answer

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from simulator.dataset import DEFAULT, FAMILIES, INSIGHT_TYPES, RANK_TYPES, Dataset
 from simulator.faults import HOSTILE, FaultPlan, FaultPlanError, answer_hostile
+from simulator.hostile import apply as apply_hostile
 from simulator.ratelimit import RateLimiter
 
 PREFIX = "/kmi/v202212"
@@ -359,7 +360,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.sim.faults.latency:
             time.sleep(self.sim.faults.latency)
         fault = self.sim.faults.take(operation)
-        if fault:
+        hostile = fault if fault and fault["kind"] == "hostile" else None
+        if fault and not hostile:
             entry["fault"] = fault["kind"] if fault["kind"] != "status" else "status %d" % fault["status"]
             entry["status"] = self._apply_fault(fault)
             return
@@ -397,6 +399,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error(exc.status, exc.message)
             return
         entry["status"] = 200
+        if hostile:
+            entry["fault"] = "hostile"
+            answer = apply_hostile(hostile, answer)
         self._send(200, encode(answer))
 
     def _apply_fault(self, fault):

@@ -10,8 +10,9 @@
 - every answer is untrusted, so each known field is checked: ids match
   ``ID_PATTERN`` (and are not ``.`` or ``..``), AS numbers run from 1 to
   4294967295, counts and scores are uint32 and only the ``*_change`` fields
-  may be negative; text loses its control characters (C0, C1, DEL, bidi
-  overrides, line separators) and is cut to ``TEXT_LIMIT`` characters. A value
+  may be negative; text becomes one line of printable characters (controls
+  and separators a space, invisible marks such as bidi overrides dropped, runs
+  of spaces one) cut to ``TEXT_LIMIT`` characters. A value
   out of bounds raises ResponseValueError, naming the field and the value;
 - fields this version does not know are kept (snake_cased) inside the answer's
   items, and dropped at its top level, so they never reach a module result's
@@ -21,6 +22,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import namedtuple
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
@@ -30,10 +32,10 @@ UINT32_MAX = 4294967295
 ID_PATTERN = re.compile(r"[A-Za-z0-9$._-]+\Z")
 # Longest text kept from a name, a country or a message (no AS name comes near it).
 TEXT_LIMIT = 1000
-# Control characters in text: C0 and C1 (with TAB, CR and LF), DEL and the Unicode line and paragraph separators
-# become one space a run; the bidi marks, embeddings, overrides and isolates go.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
+# What an unprintable character of a text becomes: a space for whitespace and control characters (TAB, CR, LF, NUL,
+# the line and paragraph separators, ...); nothing for the invisible ones (bidi overrides, BOM, zero-width marks,
+# lone surrogates, private use, unassigned).
+_SPACE_CATEGORIES = ("Zs", "Zl", "Zp", "Cc")
 # An int64 in a JSON string: decimal digits only (int() alone would also take "1_000" or non-ASCII digits).
 _INT_STRING = re.compile(r"-?[0-9]+\Z")
 _REQUIRED = object()  # the default of a field that an item may not go without
@@ -94,8 +96,18 @@ def _to_str(value, path):
     raise ResponseShapeError("%s: expected a string, got %s" % (path, _show(value)))
 
 
+def _printable(char):
+    if char.isprintable():
+        return char
+    return " " if unicodedata.category(char) in _SPACE_CATEGORIES else ""
+
+
 def _to_text(value, path):
-    return _BIDI.sub("", _CONTROL.sub(" ", _to_str(value, path))).strip()[:TEXT_LIMIT]
+    # One line of printable characters, single spaces, cut to TEXT_LIMIT.
+    text = _to_str(value, path)
+    if not text.isprintable():
+        text = "".join(_printable(char) for char in text)
+    return " ".join(text.split())[:TEXT_LIMIT]
 
 
 def _to_id(value, path):

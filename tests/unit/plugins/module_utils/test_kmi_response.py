@@ -217,6 +217,8 @@ def test_a_long_value_is_cut_short_in_the_error():
         ("\u202eevil\u202c \u2066x\u2069 \u200fy\u061c", "evil x y"),
         ("LINE\u2028PARA\u2029END", "LINE PARA END"),
         ("  Deutsche Telekom AG  ", "Deutsche Telekom AG"),
+        ("\ufeffBOM\u200bZW\ud800LONE\ue000PUA", "BOMZWLONEPUA"),
+        ("NO\u00a0BREAK\u3000WIDE  TWO", "NO BREAK WIDE TWO"),
         ("\u041c\u0422\u0421 \u65e5\u672c \U0001f600", "\u041c\u0422\u0421 \u65e5\u672c \U0001f600"),
     ],
 )
