@@ -189,8 +189,7 @@ class KmiClient:
 
     def list_markets(self):
         """ListMarkets: return [{market_id, name}]."""
-        data = self._call("ListMarkets", "GET", "/markets")
-        return self._shape("ListMarkets", data, response.LIST_MARKETS)["markets"]
+        return self._call("ListMarkets", response.LIST_MARKETS, "GET", "/markets")["markets"]
 
     def resolve_market(self, market, option="market"):
         """Return {market_id, name} for a market id, name (any case) or ISO country code."""
@@ -227,8 +226,7 @@ class KmiClient:
         results = []
         for resolved in [self.resolve_market(market, option) for market in markets]:
             path = "/market/%s/rankings/%s/ip/%s" % (_segment(resolved["market_id"]), _segment(rank_type), ip)
-            data = self._call("GetRankings", "POST", path, body={"limit": limit})
-            result = self._shape("GetRankings", data, response.GET_RANKINGS)
+            result = self._call("GetRankings", response.GET_RANKINGS, "POST", path, body={"limit": limit})
             result["market"] = resolved
             results.append(result)
         return results
@@ -274,8 +272,7 @@ class KmiClient:
     def _asn_details(self, market_id, asn, relationship, body):
         """Send one checked GetASNDetails request."""
         path = "/market/%s/network/%d/%s" % (_segment(market_id), asn, relationship)
-        data = self._call("GetASNDetails", "POST", path, body=body)
-        details = self._shape("GetASNDetails", data, response.GET_ASN_DETAILS)["asn_details"]
+        details = self._call("GetASNDetails", response.GET_ASN_DETAILS, "POST", path, body=body)["asn_details"]
         if not details["asn"]:
             details["asn"] = asn
         return details
@@ -298,8 +295,7 @@ class KmiClient:
             operation, path = "GetGlobalInsights", "/insights"
         else:
             operation, path = "GetASNInsights", "/insights/%d" % asn
-        data = self._call(operation, "GET", path, params=params)
-        return self._shape(operation, data, response.GET_INSIGHTS)["insights"]
+        return self._call(operation, response.GET_INSIGHTS, "GET", path, params=params)["insights"]
 
     # -------------------------------------------------------------- plumbing
 
@@ -361,11 +357,22 @@ class KmiClient:
         except Exception:  # an unparsable header falls back to our own backoff
             return None
 
-    def _call(self, operation, method, path, params=None, body=None):
-        """Run one RPC, through the cache when the client has one; return the decoded JSON object."""
+    def _call(self, operation, fields, method, path, params=None, body=None):
+        """Run one RPC, through the cache when the client has one; return its answer typed and checked after ``fields``.
+
+        An answer is checked before the cache keeps it, so a refused answer is never cached.
+        """
         if self._cache is None:
-            return self._send(operation, method, path, params, body)
-        return self._cache.fetch(self.cache_key(method, path, params, body), lambda: self._send(operation, method, path, params, body))
+            return self._shape(operation, self._send(operation, method, path, params, body), fields)
+        fresh = []
+
+        def send():
+            data = self._send(operation, method, path, params, body)
+            fresh.append(self._shape(operation, data, fields))  # raises before the cache stores a refused answer
+            return data
+
+        data = self._cache.fetch(self.cache_key(method, path, params, body), send)
+        return fresh[0] if fresh else self._shape(operation, data, fields)
 
     def cache_key(self, method, path, params=None, body=None):
         """A digest that names one request of this account at this API; no secret is in it."""

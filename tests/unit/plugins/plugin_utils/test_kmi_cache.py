@@ -442,6 +442,18 @@ def test_transient_failure_is_not_kept(sim, cached_client, fault):
     assert _ops(sim) == ["ListMarkets", "GetRankings", "GetRankings"]
 
 
+def test_a_refused_answer_is_never_cached(sim, cached_client, jsonfile, tmp_path):
+    sim.faults.set({"faults": [{"kind": "hostile", "field": "asn", "value": -5, "operation": "GetRankings"}]})
+    with pytest.raises(KmiApiError) as caught:
+        cached_client(persistent=jsonfile()).get_rankings("planet$earth", limit=5)
+    assert "response.rankings[0].asn: '-5' is out of range for an AS number" in str(caught.value)
+    # neither the run cache nor the persistent cache kept it: the same request is sent again, and answered
+    assert cached_client(persistent=jsonfile()).get_rankings("planet$earth", limit=5)["rankings"][0]["asn"] > 0
+    assert _ops(sim) == ["ListMarkets", "GetRankings", "GetRankings"]
+    assert cached_client(persistent=jsonfile(), directory=str(tmp_path / "run2")).get_rankings("planet$earth", limit=5)
+    assert _ops(sim) == ["ListMarkets", "GetRankings", "GetRankings"]  # the good answer is kept, in both
+
+
 def test_cacheable_error_from_send_is_raised_again(run_dir):
     cache = LookupCache(RunCache(run_dir))
     send = Counter(error=KmiApiError("GetRankings", "Bad Request", status=400, code=3, kentik_message="bad rank type"))
