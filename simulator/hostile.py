@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import copy
 
+# A name that is a Jinja expression: whatever shows it must show it as it is, never template it.
+JINJA = "{{ lookup('pipe', 'id') }} {% raw %}"
 # Text for AS names, market names, country names and insight messages.
 NAMES = (
     "EVIL\nprotocol bgp injected { neighbor 6.6.6.6 as 666; }",
@@ -50,7 +52,7 @@ NAMES = (
     "",
     "   ",
     "'; DROP TABLE asn; --",
-    "{{ lookup('pipe', 'id') }} {% raw %}",
+    JINJA,
 )
 
 # Market ids the client must refuse (they would land in URL paths, file names and configuration comments).
@@ -89,6 +91,14 @@ def _walk(value):
     elif isinstance(value, list):
         for item in value:
             yield from _walk(item)
+
+
+def texts(value):
+    """Every name, country name and message in ``value``: an answer of the simulator, or what a client made of one."""
+    for item in _walk(value):
+        for key in TEXT_FIELDS:
+            if isinstance(item.get(key), str):
+                yield item[key]
 
 
 def apply(fault, answer):

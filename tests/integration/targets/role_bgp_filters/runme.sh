@@ -1,63 +1,17 @@
 #!/usr/bin/env bash
 # The kentik.kmi.bgp_filters role against the KMI simulator, then every rendered file through the platforms' own
 # parsers: BIRD 2 (bird -p) and FRR 8 (vtysh --dryrun, and bgpd -C, which also catches semantic errors).
-# The parsers come from the Debian packages bird2 and frr, installed here when missing (root or password-less sudo
-# and apt-get needed; otherwise only the parser checks are skipped, with a SKIP line saying why).
+# The parsers come from the Debian packages bird2 and frr, installed when missing (kmi_checks.sh; when they cannot be,
+# only the parser checks are skipped, with a SKIP line saying why).
 set -eux
 source ../setup_kmi_simulator/kmi_sim.sh
+source ../setup_kmi_simulator/kmi_checks.sh
 kmi_sim_start
 
 OUT="${KMI_IT_TMP}/out"
-BGPD=/usr/lib/frr/bgpd
 
-parsers_present() { command -v bird >/dev/null && command -v vtysh >/dev/null && [ -x "${BGPD}" ]; }
-
-# install_parsers: install bird2 and frr with apt-get; sets PARSER_SKIP to the reason when that is impossible.
-install_parsers() {
-    local sudo=() start=${SECONDS}
-    if ! command -v apt-get >/dev/null; then PARSER_SKIP="apt-get is not available on this machine"; return; fi
-    if [ "$(id -u)" != 0 ]; then
-        if sudo -n true 2>/dev/null; then sudo=(sudo -n); else PARSER_SKIP="not root, and sudo needs a password"; return; fi
-    fi
-    # A policy-rc.d for the duration keeps the packages from starting bird and frr daemons on this machine.
-    if ( if [ ! -e /usr/sbin/policy-rc.d ]; then
-             trap '"${sudo[@]}" rm -f /usr/sbin/policy-rc.d' EXIT
-             printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee /usr/sbin/policy-rc.d >/dev/null
-             "${sudo[@]}" chmod 755 /usr/sbin/policy-rc.d
-         fi
-         "${sudo[@]}" apt-get update -qq
-         "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends bird2 frr
-       ) > "${KMI_IT_TMP}/apt.log" 2>&1 && parsers_present; then
-        echo "installed bird2 and frr in $((SECONDS - start)) s"
-    else
-        tail -n 20 "${KMI_IT_TMP}/apt.log"
-        PARSER_SKIP="apt-get install bird2 frr failed (log above)"
-    fi
-}
-
-PARSER_SKIP=
-if ! parsers_present; then install_parsers; fi
+kmi_need_parsers
 if [ -z "${PARSER_SKIP}" ]; then PARSERS=true; else PARSERS=false; fi
-
-# check_bird FILE: the fragment included from a minimal bird.conf, as on a router.
-check_bird() {
-    local wrap="${KMI_IT_TMP}/bird-check.conf"
-    printf 'router id 192.0.2.254;\nprotocol device {}\ninclude "%s";\n' "$1" > "${wrap}"
-    bird -p -c "${wrap}"
-}
-
-# check_frr FILE: vtysh's parser (exit status), then bgpd's dry run, which exits 0 even on errors but logs
-# them with an error code ("[EC 100663304] No such command ...", "... Config Failed ...").
-check_frr() {
-    local log="${KMI_IT_TMP}/bgpd-check.log" pid rc=0
-    vtysh --dryrun -f "$1" || return 1
-    "${BGPD}" --dryrun --skip_runas --no_zebra --bgp_port 0 -f "$1" > "${log}" 2>&1 &
-    pid=$!
-    wait "${pid}" || rc=$?
-    rmdir "/var/tmp/frr/bgpd.${pid}" 2>/dev/null || true  # its (empty) crash-log folder
-    if [ "${rc}" != 0 ]; then cat "${log}"; return 1; fi
-    if grep -E '\[EC [0-9]+\]' "${log}"; then return 1; fi
-}
 
 # check_bird_peerlock FILE: run bird on static routes whose AS paths are what peer and customer sessions would bring
 # (first AS = the neighbour), and compare kmi_peerlock_violation() with what the AS64499 peer-lock set
@@ -153,17 +107,17 @@ bird --version
 vtysh --help | grep -o 'version [0-9.]*'
 
 # Every rendered file parses.
-for file in "${OUT}"/*/bird-kmi.conf; do check_bird "${file}"; done
-for file in "${OUT}"/*/frr-kmi.conf; do check_frr "${file}"; done
+for file in "${OUT}"/*/bird-kmi.conf; do kmi_check_bird "${file}"; done
+for file in "${OUT}"/*/frr-kmi.conf; do kmi_check_frr "${file}"; done
 # A planted error fails each check: syntax (both parsers), and a semantic error that only bgpd sees.
 plant "${OUT}/us/bird-kmi.conf" 's/^define KMI_LOCAL_AS = 64499;$/define KMI_LOCAL_AS = 64499/' "${KMI_IT_TMP}/bad-bird.conf"
-if check_bird "${KMI_IT_TMP}/bad-bird.conf"; then echo "check_bird accepted a broken file" >&2; exit 1; fi
+if kmi_check_bird "${KMI_IT_TMP}/bad-bird.conf"; then echo "check_bird accepted a broken file" >&2; exit 1; fi
 plant "${OUT}/us/frr-kmi.conf" 's/ permit _64500_$/ permt _64500_/' "${KMI_IT_TMP}/bad-frr-syntax.conf"
-if check_frr "${KMI_IT_TMP}/bad-frr-syntax.conf"; then echo "check_frr accepted a syntax error" >&2; exit 1; fi
+if kmi_check_frr "${KMI_IT_TMP}/bad-frr-syntax.conf"; then echo "check_frr accepted a syntax error" >&2; exit 1; fi
 plant "${OUT}/us/frr-kmi.conf" 's/^ ! neighbor <ADDRESS> peer-group PEER-AS65548$/ neighbor 192.0.2.9 peer-group PEER-NOSUCH/' \
     "${KMI_IT_TMP}/bad-frr-semantic.conf"
 vtysh --dryrun -f "${KMI_IT_TMP}/bad-frr-semantic.conf"  # vtysh alone accepts it
-if check_frr "${KMI_IT_TMP}/bad-frr-semantic.conf"; then echo "check_frr accepted an unknown peer-group" >&2; exit 1; fi
+if kmi_check_frr "${KMI_IT_TMP}/bad-frr-semantic.conf"; then echo "check_frr accepted an unknown peer-group" >&2; exit 1; fi
 
 # The BIRD peer-lock decides as intended on real paths.
 check_bird_peerlock "${OUT}/us/bird-kmi.conf"

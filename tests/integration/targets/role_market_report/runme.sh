@@ -2,31 +2,15 @@
 # The kentik.kmi.market_report role and collection playbook against the KMI simulator (small dataset): the requests,
 # the files and their content (check.yml), then the HTML page in headless Chromium: a screenshot that must not be
 # blank (png_check.py) and the rendered DOM, which must hold the report's tables and charts (dom_check.py).
-# Chromium comes from the Debian package chromium, installed here when missing (root or password-less sudo and
-# apt-get needed; otherwise only the browser checks are skipped, with a SKIP line saying why).
+# Chromium comes from the Debian package chromium, installed when missing (kmi_checks.sh; when it cannot be, only
+# the browser checks are skipped, with a SKIP line saying why).
 set -eux
 source ../setup_kmi_simulator/kmi_sim.sh
+source ../setup_kmi_simulator/kmi_checks.sh
 kmi_sim_start
 
 OUT="${KMI_IT_TMP}/out"
 HERE=$(pwd)
-
-# install_chromium: sets BROWSER_SKIP to the reason when it cannot be installed.
-install_chromium() {
-    local sudo=() start=${SECONDS}
-    if ! command -v apt-get >/dev/null; then BROWSER_SKIP="apt-get is not available on this machine"; return; fi
-    if [ "$(id -u)" != 0 ]; then
-        if sudo -n true 2>/dev/null; then sudo=(sudo -n); else BROWSER_SKIP="not root, and sudo needs a password"; return; fi
-    fi
-    if ( "${sudo[@]}" apt-get update -qq
-         "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
-       ) > "${KMI_IT_TMP}/apt.log" 2>&1 && command -v chromium >/dev/null; then
-        echo "installed chromium in $((SECONDS - start)) s"
-    else
-        tail -n 20 "${KMI_IT_TMP}/apt.log"
-        BROWSER_SKIP="apt-get install chromium failed (log above)"
-    fi
-}
 
 # The collection playbook, AS64501 in Germany and the global market, connection from kmi_api_* variables (a vars
 # file of templates, never the token itself). The simulator is fresh: its log holds this run's requests only.
@@ -60,8 +44,7 @@ assert one == two, "the JSON reports of the two runs differ"
 PY
 
 # The page in a real browser.
-BROWSER_SKIP=
-if ! command -v chromium >/dev/null; then install_chromium; fi
+kmi_need_chromium
 if [ -n "${BROWSER_SKIP}" ]; then
     echo "SKIP: the HTML checks in headless Chromium (screenshot, DOM): ${BROWSER_SKIP}"
     exit 0
@@ -69,11 +52,10 @@ fi
 chromium --version 2>/dev/null
 PAGE="file://${OUT}/two/64501-planet_earth.html"
 SHOT="${KMI_IT_TMP}/64501-planet_earth.png"
-BROWSER=(chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run --user-data-dir="${KMI_IT_TMP}/chromium")
-"${BROWSER[@]}" --screenshot="${SHOT}" --window-size=1280,2000 "${PAGE}" > "${KMI_IT_TMP}/chromium.log" 2>&1 \
+kmi_chromium --screenshot="${SHOT}" --window-size=1280,2000 "${PAGE}" > "${KMI_IT_TMP}/chromium.log" 2>&1 \
     || { cat "${KMI_IT_TMP}/chromium.log"; exit 1; }
 "${KMI_PYTHON}" "${HERE}/png_check.py" "${SHOT}"
-"${BROWSER[@]}" --dump-dom "${PAGE}" > "${KMI_IT_TMP}/dom.html" 2> "${KMI_IT_TMP}/chromium-dom.log" \
+kmi_chromium --dump-dom "${PAGE}" > "${KMI_IT_TMP}/dom.html" 2> "${KMI_IT_TMP}/chromium-dom.log" \
     || { cat "${KMI_IT_TMP}/chromium-dom.log"; exit 1; }
 "${KMI_PYTHON}" "${HERE}/dom_check.py" "${KMI_IT_TMP}/dom.html"
 echo "browser checks passed"

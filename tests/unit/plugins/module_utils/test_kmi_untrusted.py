@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiApiError
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_response import TEXT_LIMIT
-from simulator.hostile import BAD_ASNS, BAD_COUNTS, BAD_IDS, NAMES
+from simulator.hostile import BAD_ASNS, BAD_COUNTS, BAD_IDS, NAMES, texts
 
 CALLS = {
     "ListMarkets": lambda client: client.list_markets(),
@@ -21,19 +21,6 @@ CALLS = {
     "GetASNDetails": lambda client: client.get_asn_details("planet$earth", 64499),
     "GetGlobalInsights": lambda client: client.get_insights(lookback=30, limit=200),
 }
-
-
-def _texts(value):
-    """Every name, country and message in a client result."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key in ("name", "country_name", "message"):
-                yield item
-            else:
-                yield from _texts(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _texts(item)
 
 
 def _hostile(sim, **fault):
@@ -45,10 +32,10 @@ def _hostile(sim, **fault):
 def test_hostile_names_come_back_as_one_clean_line(sim, make_client, operation, offset):
     _hostile(sim, names=True, offset=offset)
     result = CALLS[operation](make_client())
-    texts = list(_texts(result))
-    assert texts, "the answer has names"
-    assert any(text and text in " ".join(" ".join(n.split()) for n in NAMES) for text in texts) or operation == "ListMarkets"
-    for text in texts:
+    names = list(texts(result))
+    assert names, "the answer has names"
+    assert any(text and text in " ".join(" ".join(n.split()) for n in NAMES) for text in names) or operation == "ListMarkets"
+    for text in names:
         assert text.isprintable() and text == text.strip() and len(text) <= TEXT_LIMIT, repr(text)
     assert any(e.get("fault") == "hostile" for e in sim.log())
 
