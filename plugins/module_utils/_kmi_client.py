@@ -25,7 +25,13 @@ from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_http as htt
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_inputs as inputs
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_response as response
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_countries import COUNTRY_NAMES
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import NETWORK_HINT, RATE_LIMIT_HINT, KmiApiError, KmiInputError
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import (
+    BAD_VALUE_HINT,
+    NETWORK_HINT,
+    RATE_LIMIT_HINT,
+    KmiApiError,
+    KmiInputError,
+)
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_pacing import BudgetPaused, FileLedger, ProcessBudget
 
 # requests is imported when the first request is sent (_requests()), not here: a lookup answered from the cache
@@ -306,15 +312,16 @@ class KmiClient:
             return self._markets
 
     def _shape(self, operation, data, fields):
+        hint = None
         try:
             return response.normalize(data, fields)
         except response.ResponseValueError as exc:
-            problem = "a value out of bounds: %s" % exc
+            problem, hint = "a value out of bounds: %s" % exc, BAD_VALUE_HINT
         except response.ResponseShapeError as exc:
             problem = "not the spec's shape: %s" % exc
         except RecursionError:
             problem = "it is nested too deeply"
-        raise self._fail(operation, "the answer of %s is not valid KMI JSON: %s" % (operation, problem)) from None
+        raise self._fail(operation, "the answer of %s is not valid KMI JSON: %s" % (operation, problem), hint=hint) from None
 
     def _redact(self, text):
         """``text`` with the token and the email masked: in any letter case, and percent-encoded."""

@@ -25,6 +25,10 @@ NETWORK_HINT = "check that api_url / region is reachable from where the task run
     "timeout, retries and max_retry_wait set how long to keep trying"
 
 
+# Hint after an answer with a value KMI does not send (an AS number out of range, a bad market id).
+BAD_VALUE_HINT = "nothing of this answer was used or kept; a proxy, or a change of the API, may have sent it"
+
+
 class KmiError(Exception):
     """Base of every kentik.kmi error; str() is one line fit to show a user."""
 

@@ -28,8 +28,9 @@ from collections import namedtuple
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 UINT32_MAX = 4294967295
-# What a market id may hold: it lands in URL paths, file names and router configuration comments.
-ID_PATTERN = re.compile(r"[A-Za-z0-9$._-]+\Z")
+# What a market id may hold: it lands in URL paths, file names and router configuration comments (KMI's ids, such as
+# country$us, are a few characters long; a file name may not pass 255 bytes).
+ID_PATTERN = re.compile(r"[A-Za-z0-9$._-]{1,128}\Z")
 # Longest text kept from a name, a country or a message (no AS name comes near it).
 TEXT_LIMIT = 1000
 # What an unprintable character of a text becomes: a space for whitespace and control characters (TAB, CR, LF, NUL,
@@ -114,7 +115,7 @@ def _to_id(value, path):
     text = _to_str(value, path)
     if ID_PATTERN.match(text) and text not in (".", ".."):
         return text
-    raise ResponseValueError("%s: %s is not a KMI id (letters, digits and $ . _ - only; not . or ..)" % (path, _show(value)))
+    raise ResponseValueError("%s: %s is not a KMI id (1 to 128 letters, digits and $ . _ -; not . or ..)" % (path, _show(value)))
 
 
 ID = Field(_to_id, _REQUIRED)
