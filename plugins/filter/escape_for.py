@@ -9,6 +9,8 @@ import re
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_response import one_line
+
 FORMATS = ("config", "csv", "markdown")
 # A router configuration comment or quoted name keeps at most this many characters.
 CONFIG_LIMIT = 200
@@ -18,13 +20,6 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # backslash-escaped. (Those that only matter at the start of a line, such as # - + >, never start one here:
 # every value lands after other text.) < and > escaped, no value can open a raw HTML tag.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$])")
-
-
-def _one_line(value):
-    """``value`` as text on one line: each run of whitespace or unprintable characters (controls, line and paragraph
-    separators, bidi overrides) becomes one space, and none at either end."""
-    text = "" if value is None else str(value)
-    return " ".join("".join(char if char.isprintable() else " " for char in text).split())
 
 
 def _config(text):
@@ -51,7 +46,7 @@ def escape_for(value, file_format):
     """``value`` (any type; None is "") as text safe in a ``file_format`` file."""
     if file_format not in _ESCAPERS:
         raise AnsibleFilterError("kentik.kmi.escape_for: the format must be one of %s, got %r" % (", ".join(FORMATS), file_format))
-    return _ESCAPERS[file_format](_one_line(value))
+    return _ESCAPERS[file_format](one_line("" if value is None else str(value)))
 
 
 class FilterModule:

@@ -103,12 +103,16 @@ def _printable(char):
     return " " if unicodedata.category(char) in _SPACE_CATEGORIES else ""
 
 
-def _to_text(value, path):
-    # One line of printable characters, single spaces, cut to TEXT_LIMIT.
-    text = _to_str(value, path)
+def one_line(text):
+    """``text`` as one line of printable characters: whitespace and control characters become a space, invisible ones
+    go, runs of spaces become one, none at either end. (The roles' escape_for filter starts with it too.)"""
     if not text.isprintable():
         text = "".join(_printable(char) for char in text)
-    return " ".join(text.split())[:TEXT_LIMIT]
+    return " ".join(text.split())
+
+
+def _to_text(value, path):
+    return one_line(_to_str(value, path))[:TEXT_LIMIT]
 
 
 def _to_id(value, path):

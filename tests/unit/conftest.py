@@ -104,3 +104,12 @@ def collection_loader():
     yield
     if installed:
         _AnsibleCollectionFinder._remove()
+
+
+@pytest.fixture()
+def ansible_loads_filters(collection_loader, monkeypatch):
+    """As in ansible-playbook: kentik.kmi's filter package imported through Ansible's collection loader, not sys.path."""
+    package = "ansible_collections.kentik.kmi.plugins.filter"
+    for name in list(sys.modules):
+        if name == package or name.startswith(package + "."):
+            monkeypatch.delitem(sys.modules, name)

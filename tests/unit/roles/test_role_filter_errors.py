@@ -11,7 +11,6 @@ on every ansible-core of the matrix.
 from __future__ import annotations
 
 import os
-import sys
 
 import pytest
 import yaml
@@ -25,7 +24,6 @@ except ImportError:  # older ansible-core templates every string
     trust_as_template = str
 
 ROLES = os.path.join(os.path.dirname(__file__), "..", "..", "..", "roles")
-FILTER_PACKAGE = "ansible_collections.kentik.kmi.plugins.filter"
 ME = {"asn": 64500, "name": "ME", "country_name": "", "customers": [], "providers": [{"asn": 64496, "name": "P", "score": 1}],
       "peers": []}
 # A ranking entry the decision filters refuse (the client would refuse it too: these tests bypass it).
@@ -33,11 +31,8 @@ BAD_RANKING = [{"asn": -7691730781423667, "name": "X", "rank": 1, "rank_change":
 
 
 @pytest.fixture()
-def templar(collection_loader, monkeypatch):
+def templar(ansible_loads_filters):
     """A Templar that finds kentik.kmi.* filters through Ansible's collection loader, as ansible-playbook does."""
-    for name in list(sys.modules):
-        if name == FILTER_PACKAGE or name.startswith(FILTER_PACKAGE + "."):
-            monkeypatch.delitem(sys.modules, name)
     return Templar(loader=DataLoader(), variables={})
 
 

@@ -27,7 +27,6 @@ The topology (documentation ASNs), market "Germany", customer-base ranking, scor
 from __future__ import annotations
 
 import copy
-import sys
 
 import pytest
 from ansible.errors import AnsibleError, AnsibleFilterError
@@ -44,7 +43,6 @@ except ImportError:  # older ansible-core templates every string
     trust_as_template = str
 
 F = FilterModule().filters()
-FILTER_PACKAGE = "ansible_collections.kentik.kmi.plugins.filter"
 NAMES = ("peering_candidates", "transit_options", "single_homed", "mutual", "kmi_diff")
 
 
@@ -135,14 +133,6 @@ def _raises(name, *args, **kwargs):
 
 
 # --------------------------------------------------------------------------------------- loading
-
-
-@pytest.fixture()
-def ansible_loads_filters(collection_loader, monkeypatch):
-    """As in ansible-playbook: the filter package imported through Ansible's collection loader, not from sys.path."""
-    for name in list(sys.modules):
-        if name == FILTER_PACKAGE or name.startswith(FILTER_PACKAGE + "."):
-            monkeypatch.delitem(sys.modules, name)
 
 
 def test_filter_module_exports_the_five_filters():
