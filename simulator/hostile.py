@@ -2,11 +2,11 @@
 # Copyright (c) kentik.kmi contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The hostile corpus: names, ids and numbers an API (or whatever answers in its place) could send to break the
-files kentik.kmi writes. The simulator's ``hostile`` fault puts them into its answers (answers.py); the unit and
-integration tests check every output format against them.
+files kentik.kmi writes. The simulator's ``hostile`` fault puts them into its answers (apply(), called by
+server.py); the unit and integration tests check every output format against them.
 
 NAMES are valid JSON strings and valid proto strings: the client must keep them as text, cleaned, and the roles must
-escape them. BAD_IDS and BAD_NUMBERS are values the client must refuse, each with one clear error.
+escape them. BAD_IDS, BAD_ASNS and BAD_COUNTS are values the client must refuse, each with one clear error.
 """
 
 from __future__ import annotations
