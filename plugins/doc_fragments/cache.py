@@ -45,7 +45,11 @@ notes:
   - Within one run, each distinct KMI request is sent once, however many hosts and forks ask for it (lookups, and modules
     that run in the controller's process); the forks share the answers through files in Ansible's per-run temporary
     folder, which Ansible removes when the run ends.
-  - Cache keys and entries never hold the API token or email in clear; a corrupt or partial entry is detected and fetched again.
+  - Cache keys and entries never hold the API token or email in clear. Entries are signed (HMAC-SHA256) with a key derived
+    from the API token; an entry that is corrupt, signed with another token, changed, stored in the future, or (jsonfile)
+    in a file or folder that other users can write or own, is not used and is fetched again (C(-v) says why).
+  - P(ansible.builtin.jsonfile#cache) entries are private files (0600) in a folder created private (0700); an existing folder open
+    to other users gets a warning.
 """
 
     # Where lookups, and modules that run in the controller's process, also read the cache options from (env, vars, ini).

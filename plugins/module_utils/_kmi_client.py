@@ -11,6 +11,7 @@ failures into KmiApiError and answers into snake_case, typed dicts.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import random
@@ -104,8 +105,8 @@ class KmiClient:
     one-line warnings (e.g. that retries happened); without it they are kept in
     ``self.warnings``. ``warn_once(key, text)``, when given, receives the
     warnings to say once per run (TLS_OFF_WARNING). ``cache`` (on the controller, see plugin_utils/_kmi_cache.py)
-    answers repeated requests: ``cache.fetch(key, send)`` returns the decoded
-    answer for ``key``, calling ``send()`` only when it has none.
+    answers repeated requests: ``cache.fetch(key, send, secret)`` returns the decoded
+    answer for ``key``, calling ``send()`` only when it has none it can trust.
 
     Requests are paced by requests_per_minute and requests_per_hour. With
     ``ledger_folder`` (on the controller) the budget is the account's ledger
@@ -157,6 +158,8 @@ class KmiClient:
         self._secret_pattern = http.secret_pattern((str(api_token), str(api_email)))
         # Names the account in cache keys without holding its secrets in clear.
         self._account = hashlib.sha256(("kentik.kmi\n%s\n%s" % (api_email, api_token)).encode("utf-8")).hexdigest()
+        # Signs this account's cache entries (plugin_utils/_kmi_cache_entry.py): derived from the token, never stored.
+        self._cache_secret = hmac.new(str(api_token).encode("utf-8"), b"kentik.kmi cache signing key", hashlib.sha256).digest()
         self._cache = cache
         self.base_url = inputs.base_url_for(region, api_url, pick("allow_insecure_http", allow_insecure_http))
         self.timeout = (float(pick("connect_timeout", connect_timeout)), float(pick("timeout", timeout)))
@@ -378,7 +381,7 @@ class KmiClient:
             fresh.append(self._shape(operation, data, fields))  # raises before the cache stores a refused answer
             return data
 
-        data = self._cache.fetch(self.cache_key(method, path, params, body), send)
+        data = self._cache.fetch(self.cache_key(method, path, params, body), send, self._cache_secret)
         return fresh[0] if fresh else self._shape(operation, data, fields)
 
     def cache_key(self, method, path, params=None, body=None):

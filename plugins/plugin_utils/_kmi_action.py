@@ -149,7 +149,7 @@ class KmiInfoAction(ActionBase):
             result.update(failed=True, msg=msg)
         else:
             try:
-                cache = cache_from_options(params.get, warnings.append, log=display.vvv)
+                cache = cache_from_options(params.get, warnings.append, log=display.vvv, notice=display.v)
                 answer = run_info(
                     call,
                     params,

@@ -89,4 +89,4 @@ class KmiLookupBase(LookupBase):
         return {name: self._templar.template(variables[name]) for name in names if name in (variables or {})}
 
     def _cache(self):
-        return cache_from_options(self.get_option, display.warning, log=display.vvv)
+        return cache_from_options(self.get_option, display.warning, log=display.vvv, notice=display.v)

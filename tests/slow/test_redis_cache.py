@@ -165,15 +165,15 @@ def test_corrupt_redis_entries_are_refetched(redis_server, job):
     client, uri = redis_server
     first, dummy = job(uri)
     keys = sorted(_entries(client))
-    client.set(keys[0], b'{"format": "kentik.kmi-cache/1", "key": "trunc')  # a torn write
-    # Still valid JSON (however the plugin wraps it), but the answer no longer matches its digest.
+    client.set(keys[0], b'{"format": "kentik.kmi-cache/2", "key": "trunc')  # a torn write
+    # Still valid JSON (however the plugin wraps it), but its signature no longer matches.
     client.set(keys[1], re.sub(rb"[0-9a-f]{64}", lambda m: m.group(0) if m.group(0) in keys[1] else b"0" * 64, client.get(keys[1])))
 
     second, requests = job(uri)
     assert len(requests) == 2, (requests, second)
     assert _result(second) == _result(first)
     for key in keys:
-        assert b"kentik.kmi-cache/1" in client.get(key) and b"0" * 64 not in client.get(key)
+        assert b"kentik.kmi-cache/2" in client.get(key) and b"0" * 64 not in client.get(key)
 
 
 def test_redis_down_costs_a_warning_not_the_job(redis_server, job):

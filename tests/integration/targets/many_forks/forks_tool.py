@@ -34,6 +34,7 @@ KMI_FORKS_PREFIX (the entries' file prefix) come from the environment.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -43,7 +44,7 @@ import sys
 import time
 import urllib.request
 
-FORMAT = "kentik.kmi-cache/1"  # plugin_utils/_kmi_cache.py: the envelope this test checks independently
+FORMAT = "kentik.kmi-cache/2"  # plugin_utils/_kmi_cache_entry.py: the signed envelope this test checks independently
 SHARED = ".kentik_kmi"  # plugin_utils/_kmi_cache.py SHARED_FOLDER: the runs' lock files and request ledger, not an entry
 # ansible-core 2.19 wraps every cache plugin: the file of key K is PREFIX + "s<schema>_" + K and holds
 # {"__payload__": "<the value as JSON text>"}; older versions use PREFIX + K and the value itself.
@@ -80,6 +81,10 @@ def _request_name(entry):
 
 def _secrets():
     """The test user's token and email (kmi_sim.sh makes both random), from the extra-vars file."""
+    return [value.encode("utf-8") for value in _test_user().values()]
+
+
+def _test_user():
     found = {}
     with open(os.environ["KMI_IT_VARS"], encoding="utf-8") as handle:
         for line in handle:
@@ -88,11 +93,15 @@ def _secrets():
                 found[name] = value.strip()
     if len(found) != 2:
         raise SystemExit("no kmi_it_token and kmi_it_email in %s" % os.environ["KMI_IT_VARS"])
-    return [value.encode("utf-8") for value in found.values()]
+    return found
 
 
-def _digest(value):
-    return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
+def _signature(entry):
+    """The entry's HMAC-SHA256 under the test user's cache secret (an HMAC of a fixed label, keyed by the token)."""
+    secret = hmac.new(_test_user()["kmi_it_token"].encode("utf-8"), b"kentik.kmi cache signing key", hashlib.sha256).digest()
+    message = json.dumps([FORMAT, entry.get("key"), entry.get("kind"), entry.get("stored"), entry.get("value")],
+                         sort_keys=True, separators=(",", ":"))
+    return hmac.new(secret, message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _entries(folder, prefix):
@@ -129,8 +138,8 @@ def _check(path, key):
         return "envelope of another key"
     if entry.get("kind") != "answer":
         return "kind %r" % entry.get("kind")
-    if entry.get("digest") != _digest(entry.get("value")):
-        return "digest mismatch"
+    if entry.get("signature") != _signature(entry):
+        return "bad signature"
     return "sound"
 
 
@@ -201,6 +210,8 @@ def inspect(folder, *others):
                 if any(secret in data for secret in secrets):
                     leaks.append(path)
     print(json.dumps({
+        "modes": sorted({"%04o" % (os.stat(os.path.join(folder, name)).st_mode & 0o7777) for name in _entries(folder, prefix)}),
+        "folder_mode": "%04o" % (os.stat(folder).st_mode & 0o7777),
         "entries": len(states),
         "sound": sum(1 for state in states.values() if state == "sound"),
         "unsound": {key[:12]: state for key, state in states.items() if state != "sound"},
@@ -224,7 +235,7 @@ def damage(folder):
         handle.write(whole[: len(whole) // 2])
     with open(paths[1], "wb"):  # created, never written
         pass
-    entry, wrapped = _read(paths[2])  # valid JSON, a changed answer: the digest tells
+    entry, wrapped = _read(paths[2])  # valid JSON, a changed answer: the signature tells
     entry["value"] = {"tampered": True}
     _write(paths[2], entry, wrapped)
     with open(paths[5], "rb") as handle:  # a whole, sound envelope in the wrong file
@@ -248,6 +259,7 @@ def age(folder, seconds):
         path = os.path.join(folder, name)
         entry, wrapped = _read(path)
         entry["stored"] = float(entry["stored"]) - seconds
+        entry["signature"] = _signature(entry)  # as the test user's own run would have written it then
         _write(path, entry, wrapped)
         then = time.time() - seconds
         os.utime(path, (then, then))

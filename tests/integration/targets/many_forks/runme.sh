@@ -24,7 +24,7 @@ export KMI_FORKS_CACHE="${cache}" KMI_FORKS_PREFIX=kentik_kmi_
 # Each run's run cache lives in a folder under this one; a killed run cannot remove its own, so it stays for
 # inspection (and must not matter to later runs, which get folders of their own).
 export ANSIBLE_LOCAL_TEMP="${KMI_IT_TMP}/local"
-mkdir -p "${cache}" "${ANSIBLE_LOCAL_TEMP}"
+mkdir -p "${ANSIBLE_LOCAL_TEMP}"  # the cache folder is made by the first run that uses it: private (0700)
 inventory="${KMI_IT_TMP}/hundred.ini"
 cat > "${inventory}" <<'INI'
 [hundred]
@@ -93,6 +93,10 @@ KILLED_REQUESTS=0
 # 1. Cold: one request per distinct request for 100 hosts in 20 forks. 2. Warm: none.
 forks_run cold "${QUERIES}"
 forks_run warm 0
+# The folder, made by the first run, is private (0700), and so is every entry (0600).
+state=$(tool inspect "${cache}")
+test "$(field "${state}" folder_mode)" = 0700
+test "$(field "${state}" modes)" = '["0600"]'
 
 # 3. Torn, empty, tampered, swapped and binary entries, plus the temporary files a writer killed before its rename
 #    leaves: the five unsound entries are fetched again (once each), the sound one is used, the debris is ignored.

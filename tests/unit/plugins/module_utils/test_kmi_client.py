@@ -476,7 +476,7 @@ def test_requests_is_imported_only_when_a_request_is_sent():
             "import sys",
             "from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import KmiClient",
             "class Hit:",
-            "    def fetch(self, key, send):",
+            "    def fetch(self, key, send, secret):",
             "        return {'markets': [{'marketId': 'planet$earth', 'name': 'Planet Earth'}]}",
             "client = KmiClient(api_email='e@example.com', api_token='tok-123456', api_url='http://127.0.0.1:9', cache=Hit())",
             "assert client.list_markets() == [{'market_id': 'planet$earth', 'name': 'Planet Earth'}]",

@@ -15,19 +15,14 @@ import pytest
 from ansible import constants as C
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiApiError, KmiInputError
-from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import (
-    FORMAT,
-    LookupCache,
-    PersistentCache,
-    RunCache,
-    _is_sound,
-    run_cache_dir,
-)
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import LookupCache, PersistentCache, RunCache, run_cache_dir
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache_entry import FORMAT, envelope, problem
 
 TOKEN = "sim-token"
 EMAIL = "sim@example.com"
 RANKINGS_PATH = "/market/planet$earth/rankings/customer_base/ip/v4"
 RANKINGS_BODY = {"limit": 5}
+SECRET = b"the cache secret of a test account"
 
 
 def _ops(sim):
@@ -63,22 +58,6 @@ class Counter:
         return self.value
 
 
-@pytest.fixture()
-def run_dir(tmp_path):
-    return str(tmp_path / "run")
-
-
-@pytest.fixture()
-def cached_client(make_client, run_dir):
-    """A client whose cache is a LookupCache over ``run_dir`` (each call: a new client, as each fork has)."""
-
-    def _make(persistent=None, directory=None, **kwargs):
-        cache = LookupCache(RunCache(directory or run_dir), persistent)
-        return make_client(cache=cache, **kwargs)
-
-    return _make
-
-
 def _rankings_file(client, run_dir):
     return os.path.join(run_dir, client.cache_key("POST", RANKINGS_PATH, None, RANKINGS_BODY) + ".json")
 
@@ -89,17 +68,17 @@ def _rankings_file(client, run_dir):
 def test_fetch_twice_sends_once(run_dir):
     cache = LookupCache(RunCache(run_dir))
     send = Counter()
-    assert cache.fetch("k" * 64, send) == {"answer": 42}
-    assert cache.fetch("k" * 64, send) == {"answer": 42}
+    assert cache.fetch("k" * 64, send, SECRET) == {"answer": 42}
+    assert cache.fetch("k" * 64, send, SECRET) == {"answer": 42}
     assert send.calls == 1
 
 
 def test_entry_is_a_sound_envelope(run_dir):
-    LookupCache(RunCache(run_dir)).fetch("a" * 64, Counter())
+    LookupCache(RunCache(run_dir)).fetch("a" * 64, Counter(), SECRET)
     entry = json.loads(_read(os.path.join(run_dir, "a" * 64 + ".json")))
     assert entry["format"] == FORMAT and entry["key"] == "a" * 64 and entry["kind"] == "answer"
     assert entry["value"] == {"answer": 42}
-    assert _is_sound(entry, "a" * 64)
+    assert problem(entry, "a" * 64, SECRET) is None
 
 
 @pytest.mark.usefixtures("collection_loader")
@@ -108,7 +87,7 @@ def test_keys_and_entries_hold_no_secret(run_dir, tmp_path, make_client):
     client = make_client(api_token=token, api_email=email)
     key = client.cache_key("POST", RANKINGS_PATH, None, RANKINGS_BODY)
     persistent = PersistentCache("ansible.builtin.jsonfile", connection=str(tmp_path / "persistent"), prefix="kmi_")
-    LookupCache(RunCache(run_dir), persistent).fetch(key, Counter())
+    LookupCache(RunCache(run_dir), persistent).fetch(key, Counter(), SECRET)
     assert os.path.isfile(os.path.join(run_dir, key + ".json"))
     files = _every_file(run_dir, str(tmp_path / "persistent"))
     assert len(files) >= 3  # the run-cache entry, its lock file, the jsonfile entry
@@ -215,12 +194,14 @@ CORRUPTIONS = {
     "garbage": _write(b"\x00\xffnot json {"),
     "not an object": _write(b"[1, 2]"),
     "null": _write(b"null"),
-    "digest changed": _edit(lambda e: e.update(digest="0" * 64)),
+    "signature changed": _edit(lambda e: e.update(signature="0" * 64)),
     "value changed": _edit(lambda e: e["value"].update(rankings=[])),
     "wrong key": _edit(lambda e: e.update(key="f" * 64)),
     "wrong format": _edit(lambda e: e.update(format="kentik.kmi-cache/0")),
     "unknown kind": _edit(lambda e: e.update(kind="maybe")),
-    "no digest": _edit(lambda e: e.pop("digest")),
+    "no signature": _edit(lambda e: e.pop("signature")),
+    "a refusal that is a list": _edit(lambda e: e.update(kind="error", value=[1])),
+    "a refusal without its fields": _edit(lambda e: e.update(kind="error", value={})),
 }
 
 
@@ -235,7 +216,7 @@ def test_unsound_run_entry_is_refetched_and_repaired(sim, cached_client, run_dir
     assert _ops(sim)[before:] == ["GetRankings"]
     key = os.path.basename(path)[: -len(".json")]
     repaired = json.loads(_read(path))
-    assert _is_sound(repaired, key) and repaired["kind"] == "answer"
+    assert problem(repaired, key, client._cache_secret) is None and repaired["kind"] == "answer"
     before = len(sim.log())
     cached_client().get_rankings("planet$earth", limit=5)
     assert len(sim.log()) == before  # the repaired entry answers
@@ -244,24 +225,12 @@ def test_unsound_run_entry_is_refetched_and_repaired(sim, cached_client, run_dir
 def test_write_is_atomic_no_temp_files_left(run_dir):
     cache = LookupCache(RunCache(run_dir))
     for n in range(3):
-        cache.fetch("%064d" % n, Counter())
+        cache.fetch("%064d" % n, Counter(), SECRET)
     assert sorted(name for name in os.listdir(run_dir) if name.endswith(".json")) == ["%064d.json" % n for n in range(3)]
     assert not [name for name in os.listdir(run_dir) if name.startswith(".tmp-")]
 
 
 # ---------------------------------------------------------- persistent cache
-
-
-@pytest.fixture()
-def jsonfile(tmp_path, collection_loader):
-    """A new PersistentCache over one jsonfile folder (each call: a new plugin instance, as a new run has)."""
-    folder = str(tmp_path / "persistent")
-
-    def _make(timeout=3600, warn=None):
-        return PersistentCache("ansible.builtin.jsonfile", connection=folder, prefix="kmi_", timeout=timeout, warn=warn)
-
-    _make.folder = folder
-    return _make
 
 
 def _persistent_file(jsonfile, key):
@@ -291,8 +260,7 @@ def test_persistent_entry_past_its_timeout_is_refetched(sim, cached_client, json
     client.get_rankings("planet$earth", limit=5)
     key, backend = _rankings_key(client), jsonfile(timeout=3600)
     entry = backend.get(key)
-    entry["stored"] -= 7200
-    backend.set(key, entry)
+    backend.set(key, envelope(key, "answer", entry["value"], client._cache_secret, stored=time.time() - 7200))  # signed, 2 h old
     sim.reset()
     cached_client(persistent=jsonfile(timeout=3600), directory=str(tmp_path / "run2")).get_rankings("planet$earth", limit=5)
     assert _ops(sim) == ["GetRankings"]  # ListMarkets is still fresh
@@ -330,17 +298,17 @@ def test_the_ledger_lives_in_the_shared_folder_else_in_the_run_cache(jsonfile, r
     assert LookupCache(RunCache(run_dir), jsonfile()).ledger_folder == run_dir
 
 
-def _tamper_digest(jsonfile, key):
+def _tamper_signature(jsonfile, key):
     backend = jsonfile()
     entry = backend.get(key)
-    entry["digest"] = "0" * 64
+    entry["signature"] = "0" * 64
     backend.set(key, entry)
 
 
 PERSISTENT_CORRUPTIONS = {  # (how, warnings): a file the plugin refuses costs one warning
     "garbage": (lambda jsonfile, key: _write(b"{not json")(_persistent_file(jsonfile, key)), 1),
     "truncated": (lambda jsonfile, key: _truncate(_persistent_file(jsonfile, key)), 1),
-    "digest changed": (_tamper_digest, 0),
+    "signature changed": (_tamper_signature, 0),
 }
 
 
@@ -356,7 +324,7 @@ def test_corrupt_persistent_file_is_refetched(sim, cached_client, jsonfile, tmp_
     assert again.get_rankings("planet$earth", limit=5) == first
     assert _ops(sim) == ["GetRankings"]
     assert len(warnings) == warned and all("could not be read" in w for w in warnings)
-    assert _is_sound(jsonfile().get(key), key)  # written again, whole
+    assert problem(jsonfile().get(key), key, client._cache_secret) is None  # written again, whole
 
 
 @pytest.mark.parametrize("name", ["no_such_cache_plugin", "kentik.kmi.no_such_cache"])
@@ -384,7 +352,7 @@ class _BrokenBackend:
 def test_failing_backend_warns_once_and_asks_the_api(sim, cached_client, jsonfile):
     warnings = []
     persistent = jsonfile(warn=warnings.append)
-    persistent._plugin = _BrokenBackend()
+    persistent._plugin, persistent.folder = _BrokenBackend(), None  # a Redis, say: no files to look at
     result = cached_client(persistent=persistent).get_rankings("planet$earth", limit=5)
     assert result["rankings"]
     assert _ops(sim) == ["ListMarkets", "GetRankings"]
@@ -459,7 +427,7 @@ def test_cacheable_error_from_send_is_raised_again(run_dir):
     send = Counter(error=KmiApiError("GetRankings", "Bad Request", status=400, code=3, kentik_message="bad rank type"))
     for dummy in range(2):
         with pytest.raises(KmiApiError) as info:
-            cache.fetch("e" * 64, send)
+            cache.fetch("e" * 64, send, SECRET)
         assert info.value.status == 400 and info.value.kentik_message == "bad rank type"
     assert send.calls == 1
 
