@@ -10,6 +10,7 @@ temp dir (as a container-group pod has), against the KMI simulator and a real
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -96,7 +97,7 @@ def job(sim, tmp_path):
     (tmp_path / "hosts.ini").write_text("[sites]\n%s\n" % hosts)
     runs = []
 
-    def _run(cache_connection, **extra):
+    def _run(cache_connection, *flags, **extra):
         sim.reset()
         local_tmp = tmp_path / ("job%d" % len(runs))
         local_tmp.mkdir()
@@ -111,7 +112,8 @@ def job(sim, tmp_path):
         extra_vars.update(extra)
         env = dict(os.environ, ANSIBLE_LOCAL_TEMP=str(local_tmp), ANSIBLE_FORCE_COLOR="0", ANSIBLE_NOCOLOR="1")
         proc = subprocess.run(
-            ["ansible-playbook", "-i", str(tmp_path / "hosts.ini"), "-f", "5", "-e", json.dumps(extra_vars), str(tmp_path / "site.yml")],
+            ["ansible-playbook", "-i", str(tmp_path / "hosts.ini"), "-f", "5", "-e", json.dumps(extra_vars), str(tmp_path / "site.yml")]
+            + list(flags),
             env=env,
             cwd=str(tmp_path),
             capture_output=True,
@@ -174,6 +176,42 @@ def test_corrupt_redis_entries_are_refetched(redis_server, job):
     assert _result(second) == _result(first)
     for key in keys:
         assert b"kentik.kmi-cache/2" in client.get(key) and b"0" * 64 not in client.get(key)
+
+
+def _forge(raw, change):
+    """A Redis value with its entry changed by ``change(entry)`` (ansible-core 2.19+ keeps the entry as JSON text)."""
+    data = json.loads(raw)
+    wrapped = isinstance(data, dict) and "__payload__" in data
+    entry = json.loads(data["__payload__"]) if wrapped else data
+    change(entry)
+    return json.dumps({"__payload__": json.dumps(entry)} if wrapped else entry)
+
+
+def _rename(entry):
+    """Every name in the answer becomes FORGED ..., and the plain SHA-256 of the answer is recomputed."""
+    text = re.sub(r'"name": "', '"name": "FORGED ', json.dumps(entry["value"]))
+    entry["value"] = json.loads(text)
+    entry["digest"] = hashlib.sha256(json.dumps(entry["value"], sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _ten_years_ahead(entry):
+    entry["stored"] += 10 * 365 * 86400
+
+
+@pytest.mark.parametrize("change", [_rename, _ten_years_ahead], ids=["renamed, digest recomputed", "stored ten years ahead"])
+def test_forged_redis_entries_are_never_served(redis_server, job, change):
+    client, uri = redis_server
+    first, dummy = job(uri)
+    for key, raw in _entries(client).items():
+        client.set(key, _forge(raw, change), keepttl=True)
+
+    second, requests = job(uri, "-v")
+    assert sorted(requests) == ["GetASNDetails", "GetRankings", "ListMarkets"]  # every entry refused, asked again
+    assert _result(second) == _result(first) and "FORGED" not in json.dumps(_result(second))
+    notices = [line for line in second.splitlines() if "community.general.redis cache entry" in line]
+    assert len(notices) == 3 and all("is not used, bad signature" in line for line in notices), notices
+    third, requests = job(uri)
+    assert requests == [] and _result(third) == _result(first)  # written again, signed
 
 
 def test_redis_down_costs_a_warning_not_the_job(redis_server, job):
