@@ -159,8 +159,12 @@ class PersistentCache:
         # Why no entry of the folder may be used (another user owns it, others can write it), or None.
         self._folder_problem = None
         if self.folder is not None:
-            self._folder_problem = file_problem(self.folder, "folder")
-            self._warn_if_open(warn_once or (lambda key, text: self._warn(text)))
+            try:
+                self._folder_problem = file_problem(self.folder, "folder")
+                mode = stat.S_IMODE(os.stat(self.folder).st_mode)
+            except OSError as exc:  # gone since the plugin checked it
+                self._folder_problem, mode = "its folder %s cannot be read (%s)" % (self.folder, exc.strerror), 0
+            self._warn_if_open(mode, warn_once or (lambda key, text: self._warn(text)))
         # Its SHARED_FOLDER, where the runs that use the folder coordinate; None for other plugins, or if it cannot be written.
         self.shared_folder = None
         if self.folder is not None:
@@ -178,12 +182,8 @@ class PersistentCache:
                 % (self.plugin_name, action, " ".join(str(exc).split())[:300])
             )
 
-    def _warn_if_open(self, warn_once):
-        """Warn (once a run) when other users can enter the jsonfile folder, or write it, or own it."""
-        try:
-            mode = stat.S_IMODE(os.stat(self.folder).st_mode)
-        except OSError:
-            return
+    def _warn_if_open(self, mode, warn_once):
+        """Warn (once a run) when other users can enter the jsonfile folder (its ``mode``), or write it, or own it."""
         if self._folder_problem:
             text = (
                 "kentik.kmi: the jsonfile cache's entries are not used, each answer is asked of the KMI API again: %s. "

@@ -16,6 +16,7 @@ import time
 
 import pytest
 
+from ansible_collections.kentik.kmi.plugins.plugin_utils import _kmi_cache
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import RunCache
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache_entry import envelope, problem
 
@@ -161,3 +162,19 @@ def test_no_entry_of_a_folder_others_control_is_used(sim, cached_client, jsonfil
         "kentik.kmi: the jsonfile cache's entries are not used, each answer is asked of the KMI API again: %s. "
         "Give cache_connection a folder of this user's own, or make this one private: chmod 700 %s" % (reason, jsonfile.folder)
     ]
+
+
+def test_a_folder_that_vanishes_costs_its_entries_not_a_traceback(sim, cached_client, jsonfile, tmp_path, monkeypatch):
+    good = cached_client(persistent=jsonfile()).get_rankings("planet$earth", limit=5)
+
+    def _gone(path, what):
+        raise FileNotFoundError(2, "No such file or directory", path)
+
+    warnings = []
+    monkeypatch.setattr(_kmi_cache, "file_problem", _gone)  # the plugin found its folder, gone right after
+    persistent = jsonfile(warn=warnings.append)
+    monkeypatch.undo()
+    sim.reset()
+    assert cached_client(persistent=persistent, directory=str(tmp_path / "run2")).get_rankings("planet$earth", limit=5) == good
+    assert _ops(sim) == ["ListMarkets", "GetRankings"]
+    assert len(warnings) == 1 and "its folder %s cannot be read (No such file or directory)" % jsonfile.folder in warnings[0]
