@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import LookupCache, PersistentCache, RunCache
@@ -36,5 +38,11 @@ def jsonfile(tmp_path, collection_loader):
             "ansible.builtin.jsonfile", connection=folder, prefix="kmi_", timeout=timeout, warn=warn, warn_once=warn_once
         )
 
-    _make.folder = folder
+    def _file(key):
+        """The file of ``key`` (ansible-core 2.19+ puts a schema id before the key)."""
+        names = [name for name in os.listdir(folder) if name.endswith(key)]
+        assert len(names) == 1, names
+        return os.path.join(folder, names[0])
+
+    _make.folder, _make.file = folder, _file
     return _make

@@ -233,13 +233,6 @@ def test_write_is_atomic_no_temp_files_left(run_dir):
 # ---------------------------------------------------------- persistent cache
 
 
-def _persistent_file(jsonfile, key):
-    """The jsonfile file of ``key`` (Ansible >= 2.19 puts a schema id before the key)."""
-    names = [name for name in os.listdir(jsonfile.folder) if name.endswith(key)]
-    assert len(names) == 1, names
-    return os.path.join(jsonfile.folder, names[0])
-
-
 def _rankings_key(client):
     return client.cache_key("POST", RANKINGS_PATH, None, RANKINGS_BODY)
 
@@ -306,8 +299,8 @@ def _tamper_signature(jsonfile, key):
 
 
 PERSISTENT_CORRUPTIONS = {  # (how, warnings): a file the plugin refuses costs one warning
-    "garbage": (lambda jsonfile, key: _write(b"{not json")(_persistent_file(jsonfile, key)), 1),
-    "truncated": (lambda jsonfile, key: _truncate(_persistent_file(jsonfile, key)), 1),
+    "garbage": (lambda jsonfile, key: _write(b"{not json")(jsonfile.file(key)), 1),
+    "truncated": (lambda jsonfile, key: _truncate(jsonfile.file(key)), 1),
     "signature changed": (_tamper_signature, 0),
 }
 

@@ -28,13 +28,6 @@ def _ops(sim):
     return [entry["operation"] for entry in sim.log()]
 
 
-def _file(jsonfile, key):
-    """The jsonfile file of ``key`` (ansible-core 2.19+ puts a schema id before the key)."""
-    names = [name for name in os.listdir(jsonfile.folder) if name.endswith(key)]
-    assert len(names) == 1, names
-    return os.path.join(jsonfile.folder, names[0])
-
-
 def _load(path):
     """The entry in a jsonfile file, and a function that writes a changed entry back the same way."""
     with open(path, encoding="utf-8") as handle:
@@ -49,34 +42,34 @@ def _load(path):
 
 
 def _rename_and_redigest(jsonfile, key, secret):
-    entry, save = _load(_file(jsonfile, key))
+    entry, save = _load(jsonfile.file(key))
     entry["value"]["rankings"][0]["name"] = FORGED_NAME
     entry["digest"] = hashlib.sha256(json.dumps(entry["value"], sort_keys=True, separators=(",", ":")).encode()).hexdigest()
     save(entry)
 
 
 def _ten_years_ahead(jsonfile, key, secret):
-    entry, save = _load(_file(jsonfile, key))
+    entry, save = _load(jsonfile.file(key))
     entry["stored"] += 10 * 365 * 86400
     save(entry)
-    os.utime(_file(jsonfile, key), (time.time() + 3e8, time.time() + 3e8))  # the plugin's own age check keeps it too
+    os.utime(jsonfile.file(key), (time.time() + 3e8, time.time() + 3e8))  # the plugin's own age check keeps it too
 
 
 def _signed_in_the_future(jsonfile, key, secret):
     # Signed with the account's secret: written by a machine (sharing the cache) whose clock is a day ahead.
-    entry, save = _load(_file(jsonfile, key))
+    entry, save = _load(jsonfile.file(key))
     save(envelope(key, "answer", entry["value"], secret, stored=time.time() + 86400))
 
 
 def _file_mode(mode):
     def _change(jsonfile, key, secret):
-        os.chmod(_file(jsonfile, key), mode)
+        os.chmod(jsonfile.file(key), mode)
 
     return _change
 
 
 def _file_a_link(jsonfile, key, secret):
-    path = _file(jsonfile, key)
+    path = jsonfile.file(key)
     os.rename(path, path + ".real")
     os.symlink(path + ".real", path)
 
@@ -104,7 +97,7 @@ def test_a_forged_entry_is_refetched_with_a_notice_then_repaired(sim, cached_cli
     assert _ops(sim) == ["GetRankings"]  # the one forged entry is asked again; ListMarkets' entry is sound
     assert len(notices) == 1 and notices[0].startswith("kentik.kmi cache: the ansible.builtin.jsonfile cache entry %s.. is not used, " % key[:12])
     assert reason in notices[0] and notices[0].endswith("; asking the KMI API")
-    path = _file(jsonfile, key)  # written again: a private file, signed
+    path = jsonfile.file(key)  # written again: a private file, signed
     assert not os.path.islink(path) and os.stat(path).st_mode & 0o777 == 0o600
     entry, dummy = _load(path)
     assert problem(entry, key, first._cache_secret) is None
