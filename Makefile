@@ -89,7 +89,11 @@ demo: sync  ## the main job: a market report for ASN in MARKET (default: Cox, US
 # QUICK=1 for a short smoke run (results in $(BUILD)/bench-quick); BENCH_ARGS for more (see bench/run.py --help).
 REPEAT ?= 3
 BENCH_ARGS ?=
-bench: sync  ## benchmarks: API calls and time of kentik.kmi vs ansible.builtin.uri, against the simulator; writes bench/results/
+$(BIN)/.bench-installed: bench/requirements.txt $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	touch $@
+
+bench: sync $(BIN)/.bench-installed  ## benchmarks: API calls and time of kentik.kmi vs ansible.builtin.uri, against the simulator; writes bench/results/
 	cd $(COLL)
 	$(BIN)/python bench/run.py --bin $(BIN) --collections $(BUILD) --repeat $(REPEAT) \
 	    $(if $(QUICK),--quick --results $(BUILD)/bench-quick,--results $(CURDIR)/bench/results --docs $(CURDIR)/docs/benchmarks.md) $(BENCH_ARGS)

@@ -131,11 +131,13 @@ class Runner:
         })
         self.env.pop("PYTHONPATH", None)
 
-    def run(self, sim, playbook, extra=None, inventory=None, rate_limit=False, tolerate_failure=False, label="", limit=None, forks=None):
-        """Run one playbook against a freshly reset simulator; return the measurements."""
-        return self.run_together(sim, [(playbook, extra, inventory, limit)], rate_limit, tolerate_failure, label, forks)
+    def run(self, sim, playbook, extra=None, inventory=None, rate_limit=False, tolerate_failure=False, label="", limit=None, forks=None,
+            prefix=(), cli=()):
+        """Run one playbook against a freshly reset simulator; return the measurements. ``prefix`` is a command that runs
+        ansible-playbook (a profiler), ``cli`` more options of ansible-playbook."""
+        return self.run_together(sim, [(playbook, extra, inventory, limit)], rate_limit, tolerate_failure, label, forks, prefix, cli)
 
-    def run_together(self, sim, jobs, rate_limit=False, tolerate_failure=False, label="", forks=None):
+    def run_together(self, sim, jobs, rate_limit=False, tolerate_failure=False, label="", forks=None, prefix=(), cli=()):
         """Start ansible-playbook for each (playbook, extra, inventory, limit) of ``jobs`` at once, against a freshly reset
         simulator; return the measurements of them all (calls in the shared log; the slowest run's times)."""
         sim.prepare(rate_limit=rate_limit)
@@ -147,7 +149,7 @@ class Runner:
                      (("timing", ".timing.json"), ("output", ".out.json"), ("vars", ".vars.json"), ("log", ".log"))}
             with open(paths["vars"], "w", encoding="utf-8") as handle:
                 json.dump(dict(extra or {}, bench_output=paths["output"]), handle)
-            command = [os.path.join(self.args.bin, "ansible-playbook"), os.path.join(PLAYBOOKS, playbook), "-e", "@" + paths["vars"]]
+            command = [*prefix, os.path.join(self.args.bin, "ansible-playbook"), os.path.join(PLAYBOOKS, playbook), "-e", "@" + paths["vars"], *cli]
             for option, value in (("-i", inventory), ("--limit", limit), ("--forks", forks)):
                 if value:
                     command += [option, str(value)]

@@ -10,6 +10,7 @@ import os
 import platform
 
 import budget
+import per_host
 from harness import find_row, median_of
 
 
@@ -97,6 +98,7 @@ def targets(report):
         out.append(("5", "module task on the controller <= 0.5x the uri task", "%.2fx (pairs %.2f-%.2f)" % (ratio["median"], ratio["min"], ratio["max"]),
                     "met" if ratio["median"] <= 0.5 else "not met"))
     out.extend(budget.targets(s))
+    out.extend(per_host.targets(s))
     return out
 
 
@@ -112,7 +114,7 @@ def markdown(report):
         "| # | scenario | variant | API calls | 429s | whole run, s | work, s |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for number in ("1", "2", "3", "4", "5", "7", "8"):
+    for number in ("1", "2", "3", "4", "5", "7", "8", "9"):
         if number not in s:
             continue
         for row in s[number]["rows"]:
@@ -142,6 +144,7 @@ def markdown(report):
             % (x["largest_asn"], x["largest_customers"], x["largest_providers"], x["largest_peers"], x["largest_bytes"] / 1e6,
                x["largest_seconds"], x["largest_rss_delta_mb"], x["baseline_rss_mb"], x["largest_tracemalloc_mb"]),
         ]
+    lines += per_host.markdown(s)
     lines += ["", "Work = first task start to answers in facts (the bench's own write-out task excluded); "
               "whole run = the ansible-playbook process, start-up included. "
               "429s = HTTP 429 answers in the simulator's log (the largest in one run); the client retries them."]
@@ -151,7 +154,7 @@ def markdown(report):
 def chart(report):
     """A plain SVG bar chart: one panel per scenario, median time per variant with a min-max whisker."""
     panels = []
-    for number in ("1", "2", "3", "4", "5", "7", "8"):
+    for number in ("1", "2", "3", "4", "5", "7", "8", "9"):
         block = report["scenarios"].get(number)
         if block:
             panels.append((number, block))

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) kentik.kmi contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""`make bench`: kentik.kmi against its baselines, in API calls and seconds.
+"""`make bench`: kentik.kmi against its baselines, in API calls and seconds (scenarios 7-9 live in budget.py and per_host.py).
 
 Runs in the synced collection (BUILD/ansible_collections/kentik/kmi) with the venv's Python:
 
@@ -28,6 +28,7 @@ import tempfile
 import time
 
 import budget
+import per_host
 from harness import BENCH_DIR, COLL_DIR, EMAIL, TOKEN, Runner, Simulator, ideal_schedule, rotate, scenario_rows, summary
 from report import chart, machine, markdown, update_docs
 
@@ -291,7 +292,8 @@ def parse_args(argv):
     parser.add_argument("--workers", type=int, default=16, help="kmi_asn_info workers (1-16)")
     parser.add_argument("--scale-ases", type=int, default=75000)
     parser.add_argument("--uri-per-host", action="store_true", help="scenario 1 also with a uri task per host (slow)")
-    parser.add_argument("--only", default="12345678", help="scenarios to run, e.g. 25")
+    parser.add_argument("--only", default="123456789", help="scenarios to run, e.g. 25")
+    parser.add_argument("--no-profile", dest="profile", action="store_false", help="scenario 9 without its profile (py-spy)")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds for one ansible-playbook run")
     parser.add_argument("--quick", action="store_true", help="1 repeat, 50 hosts, top 30, no scenarios 3, 7 and 8, 20k ASes")
     parser.add_argument("--render", action="store_true", help="run nothing: write the table and chart again from RESULTS/latest.json")
@@ -318,7 +320,7 @@ def main(argv=None):
     print("== kentik.kmi benchmarks (work folder %s)" % workdir, flush=True)
     sim = Simulator(sys.executable, "routeviews", args.latency_ms, workdir, "routeviews")
     try:
-        if set(args.only) & set("1234578"):
+        if set(args.only) & set("12345789"):
             sim.start()
             ranking = sim.api("POST", "/market/%s/rankings/customer_base/ip/v4" % MARKET, {"limit": 600})["rankings"]
             inventory = os.path.join(workdir, "inventory.ini")
@@ -333,6 +335,7 @@ def main(argv=None):
                 ("7", "one play under the limit (real time: minutes)", lambda: budget.scenario_one_play(runner, sim, args, asns, MARKET, report)),
                 ("8", "three runs at once under the limit (real time: minutes)",
                  lambda: budget.scenario_concurrent_runs(runner, sim, args, asns, MARKET, report)),
+                ("9", "per-host cost of a warm answer", lambda: per_host.scenario_per_host(runner, sim, args, inventory, MARKET, report)),
             ]
             for number, title, step in steps:
                 if number in args.only:
