@@ -43,10 +43,10 @@ import os
 from ansible import constants as C
 
 from ansible_collections.kentik.kmi.plugins.lookup.kmi_rankings import LookupModule as CachedRankings
-from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import LookupCache, RunCache
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import RunCache
 
 
 class LookupModule(CachedRankings):
-    def _cache(self):
+    def _run_cache(self):
         """A run cache of this worker process alone (Ansible forks one per host): no host sees another's answers."""
-        return LookupCache(RunCache(os.path.join(C.DEFAULT_LOCAL_TMP, "kmi_nocache_%d" % os.getpid())))
+        return RunCache(os.path.join(C.DEFAULT_LOCAL_TMP, "kmi_nocache_%d" % os.getpid()))

@@ -11,7 +11,6 @@ failures into KmiApiError and answers into snake_case, typed dicts.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
 import random
@@ -25,6 +24,7 @@ from urllib.parse import quote
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_http as http
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_inputs as inputs
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_response as response
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_account import account_id, cache_secret
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_countries import COUNTRY_NAMES
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import (
     BAD_VALUE_HINT,
@@ -156,10 +156,8 @@ class KmiClient:
             return inputs.normalize_connection_number(value, name) if name in inputs.CONNECTION_RANGES else value
 
         self._secret_pattern = http.secret_pattern((str(api_token), str(api_email)))
-        # Names the account in cache keys without holding its secrets in clear.
-        self._account = hashlib.sha256(("kentik.kmi\n%s\n%s" % (api_email, api_token)).encode("utf-8")).hexdigest()
-        # Signs this account's cache entries (plugin_utils/_kmi_cache_entry.py): derived from the token, never stored.
-        self._cache_secret = hmac.new(str(api_token).encode("utf-8"), b"kentik.kmi cache signing key", hashlib.sha256).digest()
+        self._account = account_id(api_email, api_token)
+        self._cache_secret = cache_secret(api_token)
         self._cache = cache
         self.base_url = inputs.base_url_for(region, api_url, pick("allow_insecure_http", allow_insecure_http))
         self.timeout = (float(pick("connect_timeout", connect_timeout)), float(pick("timeout", timeout)))

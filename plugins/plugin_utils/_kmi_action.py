@@ -34,7 +34,8 @@ from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import HAS_
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import full_argument_spec, run_info
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import CACHE_ARGSPEC, CONNECTION_ARGSPEC, HAS_JMESPATH
-from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import cache_from_options
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import RunCache, cache_from_options, run_cache_dir
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_call_memo import CallMemo
 
 display = Display()
 
@@ -141,32 +142,46 @@ class KmiInfoAction(ActionBase):
         params = validation.validated_parameters
         no_log_values = validation._no_log_values
         warnings = ["Both option %s and its alias %s are set." % (w["option"], w["alias"]) for w in validation._warnings]
-        result = {}
+        answer, failure = None, None
         if validation.error_messages:
-            msg = validation.errors.msg
+            failure = validation.errors.msg
             if isinstance(validation.errors[0], UnsupportedError):
-                msg = "Unsupported parameters for (%s) module: %s" % (self._task.action, msg)
-            result.update(failed=True, msg=msg)
+                failure = "Unsupported parameters for (%s) module: %s" % (self._task.action, failure)
         else:
-            try:
-                cache = cache_from_options(params.get, warnings.append, log=display.vvv, notice=display.v)
-                answer = run_info(
-                    call,
-                    params,
-                    warnings.append,
-                    cache=cache,
-                    warn_once=cache.run.warn_once(warnings.append),
-                    ledger_folder=cache.ledger_folder,
-                    log=display.v,
-                )
-                result.update(answer, changed=False)
-            except KmiError as exc:
-                result.update(failed=True, msg=str(exc))
+            memo = CallMemo(RunCache(run_cache_dir()), "module kentik.kmi." + module_name, params, params.get("api_token"))
+            answer = memo.get()
+            if answer is not None:
+                display.vvv("kentik.kmi cache: %s.. answered from the run cache (the same task as an earlier one's)" % memo.key[:17],
+                            host=self._host_name(task_vars))
+            else:
+                try:
+                    answer = remove_values(self._call(call, params, memo, warnings), no_log_values)
+                except KmiError as exc:
+                    failure = str(exc)
+                else:
+                    memo.keep(answer)  # masked: kept as the task returns it
+        result = {"failed": True, "msg": failure} if failure is not None else dict(answer, changed=False)
+        rest = {"msg": failure} if failure is not None else {}  # what is left to mask
         if self._inject_invocation(task_vars):
-            result["invocation"] = {"module_args": params}
+            rest["invocation"] = {"module_args": params}
         if warnings:
-            result["warnings"] = warnings
-        return remove_values(result, no_log_values)
+            rest["warnings"] = warnings
+        result.update(remove_values(rest, no_log_values))
+        return result
+
+    @staticmethod
+    def _call(call, params, memo, warnings):
+        """The module's result keys for ``params``, asked of the client (with the memo's run cache). Raises KmiError."""
+        cache = cache_from_options(params.get, warnings.append, log=display.vvv, notice=display.v, run=memo.run)
+        return run_info(
+            call,
+            params,
+            warnings.append,
+            cache=cache,
+            warn_once=cache.run.warn_once(warnings.append),
+            ledger_folder=cache.ledger_folder,
+            log=display.v,
+        )
 
     @staticmethod
     def _inject_invocation(task_vars):

@@ -330,9 +330,10 @@ def run_cache_dir():
     return os.path.join(C.DEFAULT_LOCAL_TMP, "kentik_kmi_cache")
 
 
-def cache_from_options(get, warn, log=None, notice=None):
-    """This run's LookupCache, with the persistent cache when option ``cache`` is on; ``get(name)`` reads one option."""
-    run = RunCache(run_cache_dir())
+def cache_from_options(get, warn, log=None, notice=None, run=None):
+    """This run's LookupCache (over ``run``, else this run's RunCache), with the persistent cache when option ``cache``
+    is on; ``get(name)`` reads one option."""
+    run = run or RunCache(run_cache_dir())
     persistent = None
     if get("cache"):
         persistent = PersistentCache(

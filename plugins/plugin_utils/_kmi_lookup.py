@@ -8,19 +8,12 @@ from __future__ import annotations
 import re
 
 from ansible.errors import AnsibleError, AnsibleLookupError
-from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import HAS_REQUESTS
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import (
-    HAS_JMESPATH,
-    apply_query,
-    client_from_options,
-    compile_query,
-)
-from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import cache_from_options
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import RunCache, run_cache_dir
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_call_memo import CallMemo
 
 display = Display()
 
@@ -63,13 +56,39 @@ class KmiLookupBase(LookupBase):
             message = _CORE_PLUGIN_PATH.sub("", _OLD_CORE_OPTION.sub(r"'\2'", str(exc))).strip()
             help_text = getattr(exc, "_help_text", None)
             raise AnsibleLookupError("%s %s" % (message, help_text) if help_text and help_text not in message else message) from None
+        terms = flatten_terms(terms)
+        inputs = {"terms": terms, "options": self.get_options()}
+        memo = CallMemo(self._run_cache(), "lookup " + self._load_name, inputs, self.get_option("api_token"))
+        answer = memo.get()
+        if answer is not None:
+            display.vvv("kentik.kmi cache: %s.. answered from the run cache (the same lookup as an earlier one's)" % memo.key[:17])
+            return answer
+        answer = self._call(terms, memo.run)
+        memo.keep(answer)
+        return answer
+
+    def _call(self, terms, run_cache):
+        """The elements for ``terms``, asked of the client (with ``run_cache``), with the query applied to each."""
+        # Imported on a miss only: a fork that the call memo answers never loads the client, requests or jmespath.
+        # pylint: disable=import-outside-toplevel
+        from ansible.module_utils.basic import missing_required_lib
+
+        from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import HAS_REQUESTS
+        from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import (
+            HAS_JMESPATH,
+            apply_query,
+            client_from_options,
+            compile_query,
+        )
+        from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import cache_from_options
+
         if not HAS_REQUESTS:
             raise AnsibleLookupError(missing_required_lib("requests"))
         if self.get_option("query") and not HAS_JMESPATH:
             raise AnsibleLookupError(missing_required_lib("jmespath"))
         try:
             query = compile_query(self.get_option("query"))
-            cache = self._cache()
+            cache = cache_from_options(self.get_option, display.warning, log=display.vvv, notice=display.v, run=run_cache)
             client = client_from_options(
                 self.get_option,
                 warn=display.warning,
@@ -78,7 +97,7 @@ class KmiLookupBase(LookupBase):
                 ledger_folder=cache.ledger_folder,
                 log=display.v,
             )
-            elements = self._elements(client, flatten_terms(terms))
+            elements = self._elements(client, terms)
         except KmiError as exc:
             raise AnsibleLookupError(str(exc)) from None
         return [apply_query(element, query) for element in elements]
@@ -88,5 +107,6 @@ class KmiLookupBase(LookupBase):
         names = {entry["name"] for option in self.option_definitions.values() for entry in option.get("vars") or []}
         return {name: self._templar.template(variables[name]) for name in names if name in (variables or {})}
 
-    def _cache(self):
-        return cache_from_options(self.get_option, display.warning, log=display.vvv, notice=display.v)
+    def _run_cache(self):
+        """This run's cache, which every fork shares (the bench's no-cache baseline gives each fork its own)."""
+        return RunCache(run_cache_dir())

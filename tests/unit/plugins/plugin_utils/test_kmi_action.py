@@ -275,3 +275,25 @@ def test_a_warm_rerun_sends_nothing_but_the_module_paths_requests(sim, tmp_path)
     assert len(list((tmp_path / "kmi-cache" / ".kentik_kmi").glob("ledger-*.json"))) == 1  # the account's request ledger
     assert "kentik.kmi: cache from environment variable KENTIK_KMI_CACHE" in output
     assert "answered from the ansible.builtin.jsonfile cache" in output
+
+
+def test_the_next_hosts_same_task_is_read_back_whole(sim, tmp_path):
+    """Hosts after the first read the first one's result from the run cache (the call memo): the same keys and masking,
+    the warnings of their own arguments, and no request."""
+    task = {
+        "name": "ranking, module",
+        "kentik.kmi.kmi_rankings_info": {"market": "DE", "limit": 3, "api_token": TOKEN, "token": TOKEN},
+        "register": "ranking",
+        "throttle": 1,  # one host after the other: each later one finds the first one's answer
+    }
+    play = {"name": "memo", "hosts": "all", "gather_facts": False, "vars": {"kmi_api_url": sim.url, "kmi_api_email": EMAIL}, "tasks": [task]}
+    inventory = "".join("site%d ansible_connection=local\n" % number for number in range(3))
+    results, output = _playbook(tmp_path, play, inventory)
+    first = results["site0"]["ranking"]
+    assert first["rankings"] and not first.get("failed")
+    assert "Both option api_token and its alias token are set." in first["warnings"]
+    assert TOKEN not in json.dumps(first)
+    for host in ("site1", "site2"):
+        assert results[host]["ranking"] == first, host
+    assert sorted(entry["operation"] for entry in sim.log()) == ["GetRankings", "ListMarkets"]
+    assert output.count("answered from the run cache (the same task as an earlier one's)") == 2

@@ -1,0 +1,156 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The call memo: the next host's same lookup or module call is read back from the run cache, loading nothing else."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from ansible import constants as C
+from ansible.parsing.dataloader import DataLoader
+from ansible.plugins.loader import lookup_loader
+from ansible.template import Templar
+
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import RunCache
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_call_memo import CallMemo
+
+EMAIL, TOKEN = "sim@example.com", "sim-token"
+# What a miss loads and a hit must not: the RPC layer, the response shaping, requests and jmespath.
+MISS_ONLY = (
+    "ansible_collections.kentik.kmi.plugins.module_utils._kmi_client",
+    "ansible_collections.kentik.kmi.plugins.module_utils._kmi_response",
+    "ansible_collections.kentik.kmi.plugins.module_utils._kmi_options",
+    "requests",
+    "jmespath",
+)
+
+# A fork of ansible-playbook, as far as a lookup can tell: Ansible's collection loader, and nothing of kentik.kmi loaded.
+_FORK = """
+import json, os, sys
+from ansible import constants as C
+from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+_AnsibleCollectionFinder(paths=[sys.argv[1]], scan_sys_paths=False)._install()
+C.DEFAULT_LOCAL_TMP = sys.argv[2]
+from ansible.parsing.dataloader import DataLoader
+from ansible.plugins.loader import lookup_loader
+from ansible.template import Templar
+loader = DataLoader()
+plugin = lookup_loader.get("kentik.kmi." + sys.argv[3], loader=loader, templar=Templar(loader=loader, variables={}))
+answer = plugin.run(json.loads(sys.argv[4]), variables={}, **json.loads(sys.argv[5]))
+print(json.dumps({"answer": answer, "loaded": [name for name in %r if name in sys.modules]}))
+""" % (MISS_ONLY,)
+
+
+@pytest.fixture()
+def run_dir(monkeypatch, tmp_path):
+    """This test's run: Ansible's per-run local temp dir, where the run cache lives."""
+    folder = str(tmp_path / "ansible-local")
+    monkeypatch.setattr(C, "DEFAULT_LOCAL_TMP", folder, raising=False)
+    for name in ("KTAPI_URL", "KTAPI_AUTH_EMAIL", "KTAPI_AUTH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    return folder
+
+
+@pytest.fixture()
+def lookup(sim, collection_loader, run_dir):
+    """lookup(name, terms, **options) in this process, with the simulator's connection."""
+
+    def _run(name, terms, **options):
+        loader = DataLoader()
+        plugin = lookup_loader.get("kentik.kmi." + name, loader=loader, templar=Templar(loader=loader, variables={}))
+        return plugin.run(list(terms), variables={}, **dict({"api_url": sim.url, "api_email": EMAIL, "api_token": TOKEN}, **options))
+
+    return _run
+
+
+@pytest.fixture()
+def fork(sim, run_dir):
+    """fork(name, terms, **options): the lookup in a new Python, as a fork of ansible-playbook runs it: (answer, loaded)."""
+    import ansible_collections.kentik.kmi as collection
+
+    collections = os.path.dirname(os.path.dirname(os.path.dirname(list(collection.__path__)[0])))
+
+    def _run(name, terms, **options):
+        options = dict({"api_url": sim.url, "api_email": EMAIL, "api_token": TOKEN}, **options)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+        done = subprocess.run([sys.executable, "-c", _FORK, collections, run_dir, name, json.dumps(list(terms)), json.dumps(options)],
+                              env=env, capture_output=True, text=True, check=True)
+        out = json.loads(done.stdout.strip().splitlines()[-1])
+        return out["answer"], out["loaded"]
+
+    return _run
+
+
+def _memo_files(run_dir):
+    folder = os.path.join(run_dir, "kentik_kmi_cache")
+    return sorted(name for name in os.listdir(folder) if name.startswith("call-"))
+
+
+def test_the_next_fork_reads_the_answer_back_and_loads_nothing_of_the_client(sim, lookup, fork):
+    first = lookup("kmi_rankings", ["US"], limit=20, query="rankings[:3]")
+    assert [entry["operation"] for entry in sim.log()] == ["ListMarkets", "GetRankings"]
+    sim.reset()
+    answer, loaded = fork("kmi_rankings", ["US"], limit=20, query="rankings[:3]")
+    assert answer == first and len(answer[0]) == 3
+    assert loaded == []
+    assert sim.log() == []
+
+
+def test_a_fork_that_misses_loads_the_client_and_asks(sim, fork):
+    answer, loaded = fork("kmi_markets", ["DE"])
+    assert answer == [{"market_id": "country$de", "name": "Germany"}]
+    assert set(loaded) == set(MISS_ONLY)
+    assert [entry["operation"] for entry in sim.log()] == ["ListMarkets"]
+
+
+@pytest.mark.parametrize("change", [{"limit": 21}, {"rank_type": "wholesale"}, {"query": "rankings[0]"}, {"terms": ["DE"]}])
+def test_another_option_or_term_is_another_call(sim, lookup, run_dir, change):
+    first = lookup("kmi_rankings", ["US"], limit=20)
+    terms = change.pop("terms", ["US"])
+    lookup("kmi_rankings", terms, **dict({"limit": 20}, **change))
+    assert len(_memo_files(run_dir)) == 2
+    assert lookup("kmi_rankings", ["US"], limit=20) == first
+
+
+def test_a_failed_call_is_not_kept(sim, lookup, run_dir):
+    for dummy in range(2):
+        with pytest.raises(Exception, match="Atlantis"):
+            lookup("kmi_rankings", ["Atlantis"])
+    assert _memo_files(run_dir) == []
+    assert [entry["operation"] for entry in sim.log()] == ["ListMarkets"]  # the second time from the request's entry
+
+
+def test_a_changed_entry_is_not_read_back(sim, lookup, run_dir):
+    first = lookup("kmi_markets", ["DE"])
+    (name,) = _memo_files(run_dir)
+    path = os.path.join(run_dir, "kentik_kmi_cache", name)
+    with open(path, encoding="utf-8") as handle:
+        entry = json.load(handle)
+    entry["value"]["answer"] = [{"market_id": "country$de", "name": "FORGED"}]
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(entry, handle)
+    assert lookup("kmi_markets", ["DE"]) == first
+
+
+def test_memo_keys_hold_no_secret_and_tokens_do_not_share_entries(tmp_path):
+    run = RunCache(str(tmp_path))
+    mine = CallMemo(run, "lookup kentik.kmi.kmi_markets", {"options": {"api_token": "tok-mine"}}, "tok-mine")
+    mine.keep(["answer"])
+    assert "tok-mine" not in mine.key and mine.get() == ["answer"]
+    # Another token is another key; and an entry signed with another token's secret is not read.
+    assert CallMemo(run, "lookup kentik.kmi.kmi_markets", {"options": {"api_token": "tok-theirs"}}, "tok-theirs").get() is None
+    impostor = CallMemo(run, "lookup kentik.kmi.kmi_markets", {"options": {"api_token": "tok-mine"}}, "tok-theirs")
+    assert impostor.key == mine.key and impostor.get() is None
+    with open(os.path.join(str(tmp_path), mine.key + ".json"), encoding="utf-8") as handle:
+        assert "tok-mine" not in handle.read()
+
+
+def test_without_a_token_nothing_is_kept(tmp_path):
+    memo = CallMemo(RunCache(str(tmp_path)), "lookup kentik.kmi.kmi_markets", {}, None)
+    memo.keep(["answer"])
+    assert memo.get() is None and not [name for name in os.listdir(str(tmp_path)) if name.startswith("call-")]
