@@ -13,9 +13,14 @@ from ansible.utils.display import Display
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import RunCache, run_cache_dir
+from ansible_collections.kentik.kmi.plugins.plugin_utils import _kmi_lookup_options
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_call_memo import CallMemo
 
 display = Display()
+
+# Before Ansible's plugin loader reads the lookup that imports this (a lookup module imports it first thing): the
+# option definitions an earlier fork of this run kept, so that the loader does not parse the documentation again.
+_kmi_lookup_options.reuse()
 
 # ansible-core < 2.19 calls an option "plugin_type: lookup plugin: <python path> setting: <name>" in its errors.
 _OLD_CORE_OPTION = re.compile(r'(")?plugin_type: \S+ plugin: \S+ setting: (\w+)(?(1) ")')
@@ -47,6 +52,7 @@ class KmiLookupBase(LookupBase):
         raise NotImplementedError
 
     def run(self, terms, variables=None, **kwargs):
+        _kmi_lookup_options.keep(self._load_name)
         var_options = self._option_vars(variables)
         try:
             self.set_options(var_options=var_options, direct=kwargs)

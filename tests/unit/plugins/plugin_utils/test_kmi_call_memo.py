@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
-from ansible import constants as C
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import lookup_loader
 from ansible.template import Templar
@@ -29,35 +26,9 @@ MISS_ONLY = (
     "jmespath",
 )
 
-# A fork of ansible-playbook, as far as a lookup can tell: Ansible's collection loader, and nothing of kentik.kmi loaded.
-_FORK = """
-import json, os, sys
-from ansible import constants as C
-from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
-_AnsibleCollectionFinder(paths=[sys.argv[1]], scan_sys_paths=False)._install()
-C.DEFAULT_LOCAL_TMP = sys.argv[2]
-from ansible.parsing.dataloader import DataLoader
-from ansible.plugins.loader import lookup_loader
-from ansible.template import Templar
-loader = DataLoader()
-plugin = lookup_loader.get("kentik.kmi." + sys.argv[3], loader=loader, templar=Templar(loader=loader, variables={}))
-answer = plugin.run(json.loads(sys.argv[4]), variables={}, **json.loads(sys.argv[5]))
-print(json.dumps({"answer": answer, "loaded": [name for name in %r if name in sys.modules]}))
-""" % (MISS_ONLY,)
-
 
 @pytest.fixture()
-def run_dir(monkeypatch, tmp_path):
-    """This test's run: Ansible's per-run local temp dir, where the run cache lives."""
-    folder = str(tmp_path / "ansible-local")
-    monkeypatch.setattr(C, "DEFAULT_LOCAL_TMP", folder, raising=False)
-    for name in ("KTAPI_URL", "KTAPI_AUTH_EMAIL", "KTAPI_AUTH_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    return folder
-
-
-@pytest.fixture()
-def lookup(sim, collection_loader, run_dir):
+def lookup(sim, collection_loader, ansible_run):
     """lookup(name, terms, **options) in this process, with the simulator's connection."""
 
     def _run(name, terms, **options):
@@ -68,26 +39,8 @@ def lookup(sim, collection_loader, run_dir):
     return _run
 
 
-@pytest.fixture()
-def fork(sim, run_dir):
-    """fork(name, terms, **options): the lookup in a new Python, as a fork of ansible-playbook runs it: (answer, loaded)."""
-    import ansible_collections.kentik.kmi as collection
-
-    collections = os.path.dirname(os.path.dirname(os.path.dirname(list(collection.__path__)[0])))
-
-    def _run(name, terms, **options):
-        options = dict({"api_url": sim.url, "api_email": EMAIL, "api_token": TOKEN}, **options)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-        done = subprocess.run([sys.executable, "-c", _FORK, collections, run_dir, name, json.dumps(list(terms)), json.dumps(options)],
-                              env=env, capture_output=True, text=True, check=True)
-        out = json.loads(done.stdout.strip().splitlines()[-1])
-        return out["answer"], out["loaded"]
-
-    return _run
-
-
-def _memo_files(run_dir):
-    folder = os.path.join(run_dir, "kentik_kmi_cache")
+def _memo_files(ansible_run):
+    folder = os.path.join(ansible_run, "kentik_kmi_cache")  # the run cache's folder
     return sorted(name for name in os.listdir(folder) if name.startswith("call-"))
 
 
@@ -95,40 +48,40 @@ def test_the_next_fork_reads_the_answer_back_and_loads_nothing_of_the_client(sim
     first = lookup("kmi_rankings", ["US"], limit=20, query="rankings[:3]")
     assert [entry["operation"] for entry in sim.log()] == ["ListMarkets", "GetRankings"]
     sim.reset()
-    answer, loaded = fork("kmi_rankings", ["US"], limit=20, query="rankings[:3]")
+    (answer,), loaded, dummy = fork([("kmi_rankings", ["US"], {"limit": 20, "query": "rankings[:3]"})], watch=MISS_ONLY)
     assert answer == first and len(answer[0]) == 3
     assert loaded == []
     assert sim.log() == []
 
 
 def test_a_fork_that_misses_loads_the_client_and_asks(sim, fork):
-    answer, loaded = fork("kmi_markets", ["DE"])
+    (answer,), loaded, dummy = fork([("kmi_markets", ["DE"], {})], watch=MISS_ONLY)
     assert answer == [{"market_id": "country$de", "name": "Germany"}]
     assert set(loaded) == set(MISS_ONLY)
     assert [entry["operation"] for entry in sim.log()] == ["ListMarkets"]
 
 
 @pytest.mark.parametrize("change", [{"limit": 21}, {"rank_type": "wholesale"}, {"query": "rankings[0]"}, {"terms": ["DE"]}])
-def test_another_option_or_term_is_another_call(sim, lookup, run_dir, change):
+def test_another_option_or_term_is_another_call(sim, lookup, ansible_run, change):
     first = lookup("kmi_rankings", ["US"], limit=20)
     terms = change.pop("terms", ["US"])
     lookup("kmi_rankings", terms, **dict({"limit": 20}, **change))
-    assert len(_memo_files(run_dir)) == 2
+    assert len(_memo_files(ansible_run)) == 2
     assert lookup("kmi_rankings", ["US"], limit=20) == first
 
 
-def test_a_failed_call_is_not_kept(sim, lookup, run_dir):
+def test_a_failed_call_is_not_kept(sim, lookup, ansible_run):
     for dummy in range(2):
         with pytest.raises(Exception, match="Atlantis"):
             lookup("kmi_rankings", ["Atlantis"])
-    assert _memo_files(run_dir) == []
+    assert _memo_files(ansible_run) == []
     assert [entry["operation"] for entry in sim.log()] == ["ListMarkets"]  # the second time from the request's entry
 
 
-def test_a_changed_entry_is_not_read_back(sim, lookup, run_dir):
+def test_a_changed_entry_is_not_read_back(sim, lookup, ansible_run):
     first = lookup("kmi_markets", ["DE"])
-    (name,) = _memo_files(run_dir)
-    path = os.path.join(run_dir, "kentik_kmi_cache", name)
+    (name,) = _memo_files(ansible_run)
+    path = os.path.join(ansible_run, "kentik_kmi_cache", name)
     with open(path, encoding="utf-8") as handle:
         entry = json.load(handle)
     entry["value"]["answer"] = [{"market_id": "country$de", "name": "FORGED"}]
