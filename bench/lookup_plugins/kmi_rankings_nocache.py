@@ -43,7 +43,7 @@ import os
 from ansible import constants as C
 
 from ansible_collections.kentik.kmi.plugins.lookup.kmi_rankings import LookupModule as CachedRankings
-from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import RunCache
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_run_cache import RunCache
 
 
 class LookupModule(CachedRankings):

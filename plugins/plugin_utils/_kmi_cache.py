@@ -6,12 +6,10 @@
 Ansible templates a lookup once per host, each time in a freshly forked worker,
 so an in-memory cache would die with every fork. Two layers instead:
 
-* the **run cache**: one JSON file per request in a folder under Ansible's
-  per-run local temp dir (``C.DEFAULT_LOCAL_TMP``). The main ansible-playbook
-  process makes that dir before it forks, every fork sees the same path, and
-  Ansible deletes it when the run ends. A lock file per request (``flock``)
-  makes it single-flight: while one fork asks the API, the others wait, then
-  read its answer.
+* the **run cache** (_kmi_run_cache.py): one JSON file per request in a folder
+  under Ansible's per-run local temp dir, which every fork of the run shares. A
+  lock file per request makes it single-flight: while one fork asks the API, the
+  others wait, then read its answer.
 * the optional **persistent cache**: any Ansible cache plugin (jsonfile by
   default, community.general.redis for AWX clusters), with a TTL, across runs.
 
@@ -26,18 +24,17 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
-import json
 import os
 import shlex
 import stat
-import tempfile
 
-from ansible import constants as C
 from ansible.plugins.loader import cache_loader
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiApiError, KmiInputError
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache_entry import ERROR_FIELDS, envelope, file_problem, problem
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_run_cache import RunCache, run_cache_dir
+
+__all__ = ["Distrusted", "LookupCache", "PersistentCache", "RunCache", "cache_from_options", "run_cache_dir"]
 
 JSONFILE = ("jsonfile", "ansible.builtin.jsonfile")
 DEFAULT_JSONFILE_DIR = "~/.ansible/kentik_kmi_cache"
@@ -53,63 +50,6 @@ class Distrusted(Exception):
 def _is_cacheable_error(exc):
     """API refusals that another identical request would get too (not 429, not 5xx, not network)."""
     return exc.status is not None and 400 <= exc.status < 500 and exc.status != 429
-
-
-class RunCache:
-    """One file per request in a folder that every fork of this run shares."""
-
-    def __init__(self, directory):
-        self.directory = directory
-        os.makedirs(directory, mode=0o700, exist_ok=True)
-
-    def _path(self, key, suffix):
-        return os.path.join(self.directory, key + suffix)
-
-    def get(self, key):
-        try:
-            with open(self._path(key, ".json"), encoding="utf-8") as handle:
-                return json.load(handle)
-        except (OSError, ValueError):
-            return None
-
-    def set(self, key, entry):
-        """Write atomically: a reader sees the old file, the new file, or none; never half of one."""
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(entry, handle)
-            os.replace(tmp, self._path(key, ".json"))
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-
-    def first(self, name):
-        """True for the first caller in this run (any fork) that asks about ``name``, False for every later one."""
-        try:
-            os.close(os.open(self._path("once-" + hashlib.sha256(name.encode("utf-8")).hexdigest(), ""), os.O_CREAT | os.O_EXCL, 0o600))
-        except FileExistsError:
-            return False
-        return True
-
-    def warn_once(self, say):
-        """A warn_once for KmiClient: ``say(text)`` for the first caller in this run (any fork) with that warning's key."""
-
-        def warn_once(key, text):
-            if self.first("warning:" + key):
-                say(text)
-
-        return warn_once
-
-    @contextlib.contextmanager
-    def lock(self, key):
-        """Hold the request's lock: one fork (or thread) at a time asks the API for ``key``."""
-        with open(self._path(key, ".lock"), "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class PersistentCache:
@@ -323,11 +263,6 @@ class LookupCache:
         if entry["kind"] == "error":
             raise KmiApiError(**entry["value"])
         return entry["value"]
-
-
-def run_cache_dir():
-    """This run's cache folder: inside Ansible's per-run local temp dir, removed when the run ends."""
-    return os.path.join(C.DEFAULT_LOCAL_TMP, "kentik_kmi_cache")
 
 
 def cache_from_options(get, warn, log=None, notice=None, run=None):

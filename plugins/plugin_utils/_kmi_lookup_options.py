@@ -20,7 +20,7 @@ import os
 
 from ansible import constants as C
 
-from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import RunCache, run_cache_dir
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_run_cache import RunCache, run_cache_dir
 
 _PLUGIN_TYPE = "lookup"
 

@@ -13,7 +13,7 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import lookup_loader
 from ansible.template import Templar
 
-from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import RunCache
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_run_cache import RunCache
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_call_memo import CallMemo
 
 EMAIL, TOKEN = "sim@example.com", "sim-token"
