@@ -35,8 +35,8 @@ from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiE
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import full_argument_spec, run_info
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import CACHE_ARGSPEC, CONNECTION_ARGSPEC, HAS_JMESPATH
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import cache_from_options
-from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_run_cache import RunCache, run_cache_dir
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_call_memo import CallMemo
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_run_cache import RunCache, run_cache_dir
 
 display = Display()
 

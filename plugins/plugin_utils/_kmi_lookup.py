@@ -12,9 +12,9 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
-from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_run_cache import RunCache, run_cache_dir
 from ansible_collections.kentik.kmi.plugins.plugin_utils import _kmi_lookup_options
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_call_memo import CallMemo
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_run_cache import RunCache, run_cache_dir
 
 display = Display()
 
