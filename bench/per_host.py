@@ -26,6 +26,8 @@ VARIANTS = (("lookup", "Lookup"), ("module", "Module"))
 # Left out of the profile's top frames: frames that nearly every sample of a fork has (its trunk), and Ansible's
 # plumbing around a task (executor, templating, task queue), which every task goes through on its way to the plugin.
 _TRUNK = 0.97
+# A fork that asked the client: its call was not in the run cache's memo.
+_MISS = ("KmiLookupBase._call ", "KmiInfoAction._call ")
 _PLUMBING = re.compile(r"^process |\((ansible/executor/|ansible/playbook/|ansible/_internal/_templating/|ansible/_internal/_task|jinja2/"
                        r"|3\.\d+/multiprocessing/|<template>)")
 
@@ -121,21 +123,31 @@ def profile(runner, sim, args, inventory, market):
 
 
 def fold(path, rate, hosts, top=14):
-    """A py-spy raw profile, forks only: CPU ms a host, and the top frames by inclusive share (the common trunk left out)."""
-    inclusive, total = collections.Counter(), 0
+    """A py-spy raw profile, forks only: CPU ms a host, and the top frames by inclusive share (the common trunk left out).
+
+    The forks that asked the client (the warm-up's, and the module task's first host, whose call the memo did not
+    hold yet) are left out: the profile is of warm hosts.
+    """
+    stacks = collections.defaultdict(list)  # process id: [(frames, samples)]
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             stack, _sep, count = line.rstrip("\n").rpartition(" ")
             frames = stack.split(";")
-            if not any(frame.startswith("WorkerProcess._run ") for frame in frames):
-                continue
-            samples = int(count)
+            if any(frame.startswith("WorkerProcess._run ") for frame in frames):
+                process = [frame for frame in frames if frame.startswith("process ")][-1]  # the fork's own "process PID:..."
+                stacks[process.split(":", 1)[0]].append((frames, int(count)))
+    inclusive, total, left_out = collections.Counter(), 0, 0
+    for process in stacks.values():
+        if any(frame.startswith(_MISS) for frames, _count in process for frame in frames):
+            left_out += 1
+            continue
+        for frames, samples in process:
             total += samples
             for frame in {_frame_name(frame) for frame in frames}:
                 inclusive[frame] += samples
-    shares = [(samples / float(total), frame) for frame, samples in inclusive.most_common()
+    shares = [(samples / float(total or 1), frame) for frame, samples in inclusive.most_common()
               if samples < _TRUNK * total and not _PLUMBING.search(frame)]
-    return {"cpu_ms_per_host": total * 1000.0 / rate / hosts, "samples": total, "top": shares[:top]}
+    return {"cpu_ms_per_host": total * 1000.0 / rate / max(1, hosts - left_out), "samples": total, "left_out": left_out, "top": shares[:top]}
 
 
 def _frame_name(frame):
@@ -174,17 +186,20 @@ def importtime(args, top=8):
 
 def markdown(scenarios):
     """The profile's lines for latest.md (none when the run had no profile)."""
-    data = scenarios.get("9", {}).get("profile")
+    block = scenarios.get("9", {})
+    data = block.get("profile")
+    lines = ["", "Scenario 9 (its rows, targets and profile) is from a run of `--only 9` at %s." % block["rerun"]] if "rerun" in block else []
     if not data:
-        return []
-    lines = ["", "Profile of scenario 9 (py-spy, the forks only, one run with the warm-up and the one task; "
+        return lines
+    lines += ["", "Profile of scenario 9 (py-spy, the forks only, one run with the warm-up and the one task; "
              "frames by their share of the forks' CPU time, the trunk every fork has left out):", ""]
     for name, _task in VARIANTS:
         entry = data.get(name, {})
         if "error" in entry:
             lines.append("- %s: %s" % (name, entry["error"]))
             continue
-        lines += ["| %s: %.1f ms of CPU a host | share |" % (name, entry["cpu_ms_per_host"]), "| --- | --- |"]
+        lines += ["| %s: %.1f ms of CPU a warm host (%d forks that asked the client left out) | share |"
+                  % (name, entry["cpu_ms_per_host"], entry.get("left_out", 0)), "| --- | --- |"]
         lines += ["| `%s` | %.0f%% |" % (frame.replace("|", "\\|"), share * 100.0) for share, frame in entry["top"]]
         lines.append("")
     imports = data.get("importtime") or {}
