@@ -192,7 +192,7 @@ def markdown(scenarios):
     if not data:
         return lines
     lines += ["", "Profile of scenario 9 (py-spy, the forks only, one run with the warm-up and the one task; "
-             "frames by their share of the forks' CPU time, the trunk every fork has left out):", ""]
+              "frames by their share of the forks' CPU time, the trunk every fork has left out):", ""]
     for name, _task in VARIANTS:
         entry = data.get(name, {})
         if "error" in entry:
