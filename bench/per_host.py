@@ -22,7 +22,7 @@ import sys
 from harness import COLL_DIR, summary
 
 TARGET = 1.2
-VARIANTS = (("lookup", "Lookup"), ("module", "Module"))
+PROFILED = ("lookup", "module")  # the tags of per_host.yml that the profile runs, one at a time, after the warm-up
 # Left out of the profile's top frames: frames that nearly every sample of a fork has (its trunk), and Ansible's
 # plumbing around a task (executor, templating, task queue), which every task goes through on its way to the plugin.
 _TRUNK = 0.97
@@ -32,41 +32,46 @@ _PLUMBING = re.compile(r"^process |\((ansible/executor/|ansible/playbook/|ansibl
                        r"|3\.\d+/multiprocessing/|<template>)")
 
 
+# The table's rows, in order: (key, label, the playbook's tasks whose mean time it is).
+ROWS = (
+    ("floor", "baseline: bare set_fact", ("Floor 1", "Floor 2")),
+    ("same", "baseline: set_fact of the same answer, from a variable", ("Same data",)),
+    ("builtin", "baseline: the same answer through ansible.builtin.vars (a lookup)", ("Builtin lookup",)),
+    ("lookup", "ours: set_fact with the warm lookup", ("Lookup",)),
+    ("module", "ours: kmi_rankings_info task, warm", ("Module",)),
+)
+# Ratios taken within each run: name: (row, the row it is compared with, what that row is, whether it has the target).
+RATIOS = {
+    "lookup": ("lookup", "floor", "a bare set_fact", True),
+    "module": ("module", "floor", "a bare set_fact", True),
+    # For reference: what the lookup adds to what Ansible spends on a fact of its answer's size, and on any lookup.
+    "lookup_same": ("lookup", "same", "a set_fact of the same answer from a variable", False),
+    "lookup_builtin": ("lookup", "builtin", "the same answer through ansible.builtin.vars", False),
+}
+
+
 def scenario_per_host(runner, sim, args, inventory, market, report):
-    """9. The per_host.yml tasks over args.hosts hosts, each repeat one run; ratios to the floor within each run."""
-    ratios = {name: [] for name in ("lookup", "module", "lookup_same", "lookup_builtin")}
-    times = {name: [] for name in ("floor", "same", "builtin", "lookup", "module")}
+    """9. The per_host.yml tasks over args.hosts hosts, each repeat one run; ratios within each run."""
+    times = {key: [] for key, _label, _tasks in ROWS}
+    ratios = {name: [] for name in RATIOS}
     calls = []
     for dummy in range(args.repeat):
         result = runner.run(sim, "per_host.yml", {"bench_market": market}, inventory=inventory, label="floor, lookup, module")
         tasks = dict(result["tasks"])
-        if result["rc"] != 0 or not {"Floor 1", "Floor 2", "Same data", "Builtin lookup", "Lookup", "Module"} <= set(tasks):
+        if result["rc"] != 0 or not {task for _key, _label, names in ROWS for task in names} <= set(tasks):
             continue
         calls.append(result["calls"])
-        floor = (tasks["Floor 1"] + tasks["Floor 2"]) / 2.0
-        times["floor"].append(floor)
-        times["same"].append(tasks["Same data"])
-        times["builtin"].append(tasks["Builtin lookup"])
-        for name, task in VARIANTS:
-            times[name].append(tasks[task])
-            ratios[name].append(tasks[task] / floor)
-        ratios["lookup_same"].append(tasks["Lookup"] / tasks["Same data"])
-        ratios["lookup_builtin"].append(tasks["Lookup"] / tasks["Builtin lookup"])
+        run = {key: sum(tasks[task] for task in names) / len(names) for key, _label, names in ROWS}
+        for key, value in run.items():
+            times[key].append(value)
+        for name, (row, base, _what, _target) in RATIOS.items():
+            ratios[name].append(run[row] / run[base])
+    zero = summary([0.0] * len(calls))
     report["scenarios"]["9"] = {
         "title": "Per-host cost of a warm answer (%d hosts, forks 5; task time)" % args.hosts,
         "hosts": args.hosts,
-        "rows": [
-            {"label": "baseline: bare set_fact", "calls": summary([0.0] * len(calls)), "work": summary(times["floor"]), "wall": None,
-             "status_429": 0, "failed": 0},
-            {"label": "baseline: set_fact of the same answer, from a variable", "calls": summary([0.0] * len(calls)),
-             "work": summary(times["same"]), "wall": None, "status_429": 0, "failed": 0},
-            {"label": "baseline: the same answer through ansible.builtin.vars (a lookup)", "calls": summary([0.0] * len(calls)),
-             "work": summary(times["builtin"]), "wall": None, "status_429": 0, "failed": 0},
-            {"label": "ours: set_fact with the warm lookup", "calls": summary([0.0] * len(calls)), "work": summary(times["lookup"]),
-             "wall": None, "status_429": 0, "failed": 0},
-            {"label": "ours: kmi_rankings_info task, warm", "calls": summary([0.0] * len(calls)), "work": summary(times["module"]),
-             "wall": None, "status_429": 0, "failed": 0},
-        ],
+        "rows": [{"label": label, "calls": zero, "work": summary(times[key]), "wall": None, "status_429": 0, "failed": 0}
+                 for key, label, _tasks in ROWS],
         "ratio": {name: summary(values) for name, values in ratios.items()},
         "calls": summary(calls),  # the warm-up's ListMarkets and GetRankings: nothing else may reach the API
     }
@@ -77,24 +82,20 @@ def scenario_per_host(runner, sim, args, inventory, market, report):
 def targets(scenarios):
     """Scenario 9's verdicts: [(number, target, measured, verdict)]."""
     block = scenarios.get("9")
-    if not block or not all(block["ratio"][name] for name, _task in VARIANTS):
+    if not block or not all(block["ratio"].get(name) for name, (_row, _base, _what, target) in RATIOS.items() if target):
         return []
+    work = {key: row["work"]["median"] for (key, _label, _tasks), row in zip(ROWS, block["rows"]) if row["work"]}
     out = []
-    floor = block["rows"][0]["work"]["median"]
-    for (name, _task), row in zip(VARIANTS, block["rows"][3:]):
-        ratio = block["ratio"][name]
-        extra_ms = (row["work"]["median"] - floor) / block["hosts"] * 1000.0
-        out.append(("9", "warm %s <= %.1fx a bare set_fact" % (name, TARGET),
-                    "%.2fx (%.2f-%.2f), %+.1f ms a host" % (ratio["median"], ratio["min"], ratio["max"], extra_ms),
-                    "met" if ratio["median"] <= TARGET else "not met"))
-    # No targets of their own: what the lookup adds to what Ansible spends on a fact of its answer's size, and on any lookup.
-    for key, index, what in (("lookup_same", 1, "a set_fact of the same answer from a variable"),
-                             ("lookup_builtin", 2, "the same answer through ansible.builtin.vars")):
-        ratio = block["ratio"].get(key)
-        if ratio:
-            extra_ms = (block["rows"][3]["work"]["median"] - block["rows"][index]["work"]["median"]) / block["hosts"] * 1000.0
-            out.append(("9", "(for reference) warm lookup vs %s" % what,
-                        "%.2fx (%.2f-%.2f), %+.1f ms a host" % (ratio["median"], ratio["min"], ratio["max"], extra_ms), "-"))
+    for name, (row, base, what, target) in RATIOS.items():
+        ratio = block["ratio"].get(name)
+        if not ratio:
+            continue
+        measured = "%.2fx (%.2f-%.2f), %+.1f ms a host" % (
+            ratio["median"], ratio["min"], ratio["max"], (work[row] - work[base]) / block["hosts"] * 1000.0)
+        if target:
+            out.append(("9", "warm %s <= %.1fx %s" % (row, TARGET, what), measured, "met" if ratio["median"] <= TARGET else "not met"))
+        else:
+            out.append(("9", "(for reference) warm %s vs %s" % (row, what), measured, "-"))
     out.append(("9", "no API call but the warm-up's 2", "%g calls" % block["calls"]["median"],
                 "met" if block["calls"]["max"] <= 2 else "not met"))
     return out
@@ -109,7 +110,7 @@ def profile(runner, sim, args, inventory, market):
     if not os.path.exists(spy):
         return {"error": "py-spy is not installed in %s (make bench installs bench/requirements.txt)" % args.bin}
     out = {}
-    for name, _task in VARIANTS:
+    for name in PROFILED:
         folded = os.path.join(runner.workdir, "profile-%s.folded" % name)
         prefix = [spy, "record", "--subprocesses", "--rate", "500", "--format", "raw", "--full-filenames", "-o", folded, "--"]
         result = runner.run(sim, "per_host.yml", {"bench_market": market}, inventory=inventory, label="profile: %s" % name,
@@ -193,7 +194,7 @@ def markdown(scenarios):
         return lines
     lines += ["", "Profile of scenario 9 (py-spy, the forks only, one run with the warm-up and the one task; "
               "frames by their share of the forks' CPU time, the trunk every fork has left out):", ""]
-    for name, _task in VARIANTS:
+    for name in PROFILED:
         entry = data.get(name, {})
         if "error" in entry:
             lines.append("- %s: %s" % (name, entry["error"]))

@@ -35,15 +35,16 @@ def _file_key(plugin):
 
 def reuse():
     """Give Ansible's config manager the definitions that earlier forks of this run kept, for each lookup it lacks."""
+    folder = _folder()
     try:
-        names = os.listdir(_folder())
+        names = os.listdir(folder)
     except OSError:  # none kept yet in this run
         return
     for name in names:
         if not name.endswith(".json"):
             continue
         try:
-            with open(os.path.join(_folder(), name), encoding="utf-8") as handle:
+            with open(os.path.join(folder, name), encoding="utf-8") as handle:
                 kept = json.load(handle)
             plugin, options = kept["plugin"], kept["options"]
         except (OSError, ValueError, KeyError, TypeError):
