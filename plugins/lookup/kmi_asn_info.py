@@ -80,7 +80,6 @@ _raw:
       elements: dict
 """
 
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_inputs import normalize_asn_list
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_lookup import KmiLookupBase
 
 _OPTIONS = ("workers", "relationship", "ip", "mutual_provider", "mutual_customer", "singlehomed_customer")
@@ -88,5 +87,8 @@ _OPTIONS = ("workers", "relationship", "ip", "mutual_provider", "mutual_customer
 
 class LookupModule(KmiLookupBase):
     def _elements(self, client, terms):
+        # pylint: disable-next=import-outside-toplevel
+        from ansible_collections.kentik.kmi.plugins.module_utils._kmi_inputs import normalize_asn_list  # a miss only, as the client
+
         asns = normalize_asn_list(terms, option="_terms")  # named as the lookup's terms, not the client's asn
         return client.get_asn_details_many(self.get_option("market"), asns, **{name: self.get_option(name) for name in _OPTIONS})

@@ -65,7 +65,6 @@ _raw:
       type: str
 """
 
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_inputs import normalize_asn_list
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_lookup import KmiLookupBase
 
 _OPTIONS = ("market", "ip", "lookback", "types", "magnitude", "limit")
@@ -73,6 +72,9 @@ _OPTIONS = ("market", "ip", "lookback", "types", "magnitude", "limit")
 
 class LookupModule(KmiLookupBase):
     def _elements(self, client, terms):
+        # pylint: disable-next=import-outside-toplevel
+        from ansible_collections.kentik.kmi.plugins.module_utils._kmi_inputs import normalize_asn_list  # a miss only, as the client
+
         options = {name: self.get_option(name) for name in _OPTIONS}
         asns = normalize_asn_list(terms, option="_terms") if terms else [None]
         return [client.get_insights(asn=asn, **options) for asn in asns]

@@ -70,12 +70,14 @@ _raw:
       sample: 0
 """
 
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiInputError
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_lookup import KmiLookupBase
 
 
 class LookupModule(KmiLookupBase):
     def _elements(self, client, terms):
+        # pylint: disable-next=import-outside-toplevel
+        from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiInputError  # a miss only, as the client
+
         if not terms:
             raise KmiInputError("_terms: give at least one market as a term, e.g. lookup('kentik.kmi.kmi_rankings', 'Germany')", option="_terms")
         options = {name: self.get_option(name) for name in ("rank_type", "ip", "limit")}

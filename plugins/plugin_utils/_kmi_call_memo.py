@@ -15,6 +15,7 @@ the run cache, so it costs no request).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 
@@ -44,6 +45,7 @@ class CallMemo:
         return entry["value"]["answer"]
 
     def keep(self, answer):
-        """Keep ``answer`` (JSON data) for the rest of the run."""
+        """Keep ``answer`` (JSON data) for the rest of the run, if the run cache's folder takes it: the memo only saves time."""
         if self._secret is not None:
-            self.run.set(self.key, envelope(self.key, "answer", {"answer": answer}, self._secret))
+            with contextlib.suppress(OSError):  # e.g. the disk filled up since the call's own request was cached
+                self.run.set(self.key, envelope(self.key, "answer", {"answer": answer}, self._secret))

@@ -11,7 +11,6 @@ from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
 from ansible_collections.kentik.kmi.plugins.plugin_utils import _kmi_lookup_options
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_call_memo import CallMemo
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_run_cache import RunCache, run_cache_dir
@@ -76,11 +75,12 @@ class KmiLookupBase(LookupBase):
 
     def _call(self, terms, run_cache):
         """The elements for ``terms``, asked of the client (with ``run_cache``), with the query applied to each."""
-        # Imported on a miss only: a fork that the call memo answers never loads the client, requests or jmespath.
+        # Imported on a miss only: a fork that the call memo answers never loads the client, its errors, requests or jmespath.
         # pylint: disable=import-outside-toplevel
         from ansible.module_utils.basic import missing_required_lib
 
         from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import HAS_REQUESTS
+        from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
         from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import (
             HAS_JMESPATH,
             apply_query,

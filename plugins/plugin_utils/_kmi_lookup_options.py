@@ -14,6 +14,7 @@ or an unreadable one, leaves the loader to parse the documentation as usual.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -63,4 +64,5 @@ def keep(plugin):
         json.dumps(options)
     except (TypeError, ValueError):  # not plain data: let each fork parse the documentation
         return
-    RunCache(_folder()).set(key, {"plugin": plugin, "options": options})
+    with contextlib.suppress(OSError):  # the folder cannot be written: each fork parses the documentation, as without this
+        RunCache(_folder()).set(key, {"plugin": plugin, "options": options})

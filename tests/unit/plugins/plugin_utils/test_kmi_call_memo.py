@@ -17,9 +17,11 @@ from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_run_cache import R
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_call_memo import CallMemo
 
 EMAIL, TOKEN = "sim@example.com", "sim-token"
-# What a miss loads and a hit must not: the RPC layer, the response shaping, requests and jmespath.
+# What a miss loads and a hit must not: the RPC layer, its errors and input checks, the response shaping, requests and jmespath.
 MISS_ONLY = (
     "ansible_collections.kentik.kmi.plugins.module_utils._kmi_client",
+    "ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors",
+    "ansible_collections.kentik.kmi.plugins.module_utils._kmi_inputs",
     "ansible_collections.kentik.kmi.plugins.module_utils._kmi_response",
     "ansible_collections.kentik.kmi.plugins.module_utils._kmi_options",
     "requests",
@@ -50,6 +52,16 @@ def test_the_next_fork_reads_the_answer_back_and_loads_nothing_of_the_client(sim
     sim.reset()
     (answer,), loaded, dummy = fork([("kmi_rankings", ["US"], {"limit": 20, "query": "rankings[:3]"})], watch=MISS_ONLY)
     assert answer == first and len(answer[0]) == 3
+    assert loaded == []
+    assert sim.log() == []
+
+
+@pytest.mark.parametrize("name, terms, options", [("kmi_asn_info", [64499], {"market": "US"}), ("kmi_insights", [64499], {"lookback": 7})])
+def test_a_lookup_with_as_numbers_for_terms_reads_its_answer_back_alike(sim, lookup, fork, name, terms, options):
+    first = lookup(name, terms, **options)
+    sim.reset()
+    (answer,), loaded, dummy = fork([(name, terms, options)], watch=MISS_ONLY)
+    assert answer == first
     assert loaded == []
     assert sim.log() == []
 
@@ -107,3 +119,13 @@ def test_without_a_token_nothing_is_kept(tmp_path):
     memo = CallMemo(RunCache(str(tmp_path)), "lookup kentik.kmi.kmi_markets", {}, None)
     memo.keep(["answer"])
     assert memo.get() is None and not [name for name in os.listdir(str(tmp_path)) if name.startswith("call-")]
+
+
+def test_a_memo_that_cannot_be_written_costs_the_answer_nothing(sim, lookup, ansible_run):
+    first = lookup("kmi_markets", ["DE"])
+    (name,) = _memo_files(ansible_run)
+    path = os.path.join(ansible_run, "kentik_kmi_cache", name)
+    os.unlink(path)
+    os.mkdir(path)  # what the memo writes cannot replace a folder: its write fails as on a full disk
+    assert lookup("kmi_markets", ["DE"]) == first
+    assert [entry["operation"] for entry in sim.log()] == ["ListMarkets"]  # the second answer from the request's entry

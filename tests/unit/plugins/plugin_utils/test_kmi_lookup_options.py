@@ -58,3 +58,13 @@ def test_a_damaged_definitions_file_leaves_the_parse_to_ansible(sim, fork, ansib
             handle.write('{"plugin": "kentik.kmi.kmi_rank')
     answers, dummy, parsed = fork(_cases(sim)[:1])
     assert parsed == 1 and answers[0][0]
+
+
+def test_definitions_that_cannot_be_kept_leave_each_fork_to_parse(sim, fork, ansible_run):
+    os.makedirs(os.path.join(ansible_run, "kentik_kmi_cache"))
+    with open(os.path.join(ansible_run, "kentik_kmi_cache", "lookup_options"), "w", encoding="utf-8") as handle:
+        handle.write("a file where the folder goes")
+    first, dummy, parsed_first = fork(_cases(sim))
+    later, dummy, parsed_later = fork(_cases(sim))
+    assert parsed_first == parsed_later == 4
+    assert later == first and first[0][0]
