@@ -5,6 +5,11 @@
 
 from __future__ import annotations
 
-from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_action import KmiInfoAction as ActionModule
+from ansible_collections.kentik.kmi.plugins.modules.kmi_rankings_info import CALL
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_action import KmiInfoAction
 
-__all__ = ["ActionModule"]
+
+class ActionModule(KmiInfoAction):
+    # ansible-playbook loads this file (and so the module's CALL) in its own process when it queues the task: the forks
+    # that run the task for each host find it loaded.
+    call = CALL

@@ -16,7 +16,6 @@ argument spec and return the same keys, warnings, masked values and messages.
 
 from __future__ import annotations
 
-import importlib
 import os
 
 import yaml
@@ -50,6 +49,7 @@ _INI_PLUGIN = "kentik.kmi._kmi_action"  # the name our ini entries are registere
 
 
 class KmiInfoAction(ActionBase):
+    call = None  # the module's InfoCall: each module's action plugin (plugins/action/) sets it
     _supports_check_mode = True  # the modules only read
     _supports_async = True  # async tasks take the module path
 
@@ -137,11 +137,31 @@ class KmiInfoAction(ActionBase):
         return None
 
     def _run_here(self, module_name, args, task_vars):
-        """The module's CALL on ``args``, in this process: what the module would return, as a dict."""
-        call = importlib.import_module("ansible_collections.kentik.kmi.plugins.modules." + module_name).CALL
-        validation = ArgumentSpecValidator(full_argument_spec(call)).validate(args)
+        """The module's CALL on ``args``, in this process: what the module would return, as a dict.
+
+        A host whose task has the same arguments as an earlier host's reads the earlier one's outcome back from the
+        call memo: no validation, no client.
+        """
+        memo = CallMemo(RunCache(run_cache_dir()), "module kentik.kmi." + module_name, args, _api_token(args))
+        outcome = memo.get()
+        if outcome is not None:
+            display.vvv("kentik.kmi cache: %s.. answered from the run cache (the same task as an earlier one's)" % memo.key[:17],
+                        host=self._host_name(task_vars))
+        else:
+            outcome = self._outcome(args, memo.run)
+            if outcome["failure"] is None:
+                memo.keep(outcome)
+        result = {"failed": True, "msg": outcome["failure"]} if outcome["failure"] is not None else dict(outcome["answer"], changed=False)
+        if self._inject_invocation(task_vars):
+            result["invocation"] = {"module_args": outcome["params"]}
+        if outcome["warnings"]:
+            result["warnings"] = outcome["warnings"]
+        return result
+
+    def _outcome(self, args, run_cache):
+        """{answer, failure, params, warnings} of the module's CALL on ``args``, masked as the module masks them."""
+        validation = ArgumentSpecValidator(full_argument_spec(self.call)).validate(args)
         params = validation.validated_parameters
-        no_log_values = validation._no_log_values
         warnings = ["Both option %s and its alias %s are set." % (w["option"], w["alias"]) for w in validation._warnings]
         answer, failure = None, None
         if validation.error_messages:
@@ -149,31 +169,16 @@ class KmiInfoAction(ActionBase):
             if isinstance(validation.errors[0], UnsupportedError):
                 failure = "Unsupported parameters for (%s) module: %s" % (self._task.action, failure)
         else:
-            memo = CallMemo(RunCache(run_cache_dir()), "module kentik.kmi." + module_name, params, params.get("api_token"))
-            answer = memo.get()
-            if answer is not None:
-                display.vvv("kentik.kmi cache: %s.. answered from the run cache (the same task as an earlier one's)" % memo.key[:17],
-                            host=self._host_name(task_vars))
-            else:
-                try:
-                    answer = remove_values(self._call(call, params, memo, warnings), no_log_values)
-                except KmiError as exc:
-                    failure = str(exc)
-                else:
-                    memo.keep(answer)  # masked: kept as the task returns it
-        result = {"failed": True, "msg": failure} if failure is not None else dict(answer, changed=False)
-        rest = {"msg": failure} if failure is not None else {}  # what is left to mask
-        if self._inject_invocation(task_vars):
-            rest["invocation"] = {"module_args": params}
-        if warnings:
-            rest["warnings"] = warnings
-        result.update(remove_values(rest, no_log_values))
-        return result
+            try:
+                answer = self._call(self.call, params, run_cache, warnings)
+            except KmiError as exc:
+                failure = str(exc)
+        return remove_values({"answer": answer, "failure": failure, "params": params, "warnings": warnings}, validation._no_log_values)
 
     @staticmethod
-    def _call(call, params, memo, warnings):
-        """The module's result keys for ``params``, asked of the client (with the memo's run cache). Raises KmiError."""
-        cache = cache_from_options(params.get, warnings.append, log=display.vvv, notice=display.v, run=memo.run)
+    def _call(call, params, run_cache, warnings):
+        """The module's result keys for ``params``, asked of the client (with this run's cache). Raises KmiError."""
+        cache = cache_from_options(params.get, warnings.append, log=display.vvv, notice=display.v, run=run_cache)
         return run_info(
             call,
             params,
@@ -190,3 +195,11 @@ class KmiInfoAction(ActionBase):
         if "INJECT_INVOCATION" not in C.config.get_configuration_definitions():
             return True
         return C.config.get_config_value("INJECT_INVOCATION", variables=task_vars)
+
+
+def _api_token(args):
+    """The API token among the task's arguments (under its name or an alias), or None."""
+    for name in ("api_token", *_ALIASES["api_token"]):
+        if isinstance(args.get(name), str) and args[name]:
+            return args[name]
+    return None

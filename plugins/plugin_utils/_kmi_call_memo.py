@@ -47,5 +47,5 @@ class CallMemo:
     def keep(self, answer):
         """Keep ``answer`` (JSON data) for the rest of the run, if the run cache's folder takes it: the memo only saves time."""
         if self._secret is not None:
-            with contextlib.suppress(OSError):  # e.g. the disk filled up since the call's own request was cached
+            with contextlib.suppress(OSError, TypeError, ValueError):  # a full disk; data that is not JSON: not kept
                 self.run.set(self.key, envelope(self.key, "answer", {"answer": answer}, self._secret))

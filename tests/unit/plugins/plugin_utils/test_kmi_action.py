@@ -297,3 +297,17 @@ def test_the_next_hosts_same_task_is_read_back_whole(sim, tmp_path):
         assert results[host]["ranking"] == first, host
     assert sorted(entry["operation"] for entry in sim.log()) == ["GetRankings", "ListMarkets"]
     assert output.count("answered from the run cache (the same task as an earlier one's)") == 2
+
+
+def test_hosts_whose_arguments_differ_get_their_own_answers(sim, tmp_path):
+    """The memo is keyed by the task's arguments as each host's variables make them: another market is another call."""
+    task = {"name": "ranking", "kentik.kmi.kmi_rankings_info": {"market": "{{ site_market }}", "limit": 2}, "register": "ranking", "throttle": 1}
+    play = {"name": "memo", "hosts": "all", "gather_facts": False,
+            "vars": {"kmi_api_url": sim.url, "kmi_api_email": EMAIL, "kmi_api_token": TOKEN}, "tasks": [task]}
+    inventory = "".join("site%d ansible_connection=local site_market=%s\n" % (number, market) for number, market in enumerate(["DE", "US", "DE"]))
+    results, output = _playbook(tmp_path, play, inventory)
+    de, us, de_again = (results["site%d" % number]["ranking"] for number in range(3))
+    assert de["market"]["name"] == "Germany" and us["market"]["name"] == "United States"
+    assert de["rankings"] != us["rankings"] and de_again == de
+    assert [entry["operation"] for entry in sim.log()].count("GetRankings") == 2
+    assert output.count("answered from the run cache (the same task as an earlier one's)") == 1
