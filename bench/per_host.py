@@ -6,9 +6,11 @@
 Over the scenario 1 inventory (local connection, forks 5), one playbook (playbooks/per_host.yml)
 times a bare set_fact (Ansible's floor, before and after), a set_fact that templates the warm
 lookup, and the warm module task (run in the controller's process by its action plugin). The
-target: each costs at most 1.2x the floor. The profile (with py-spy, which the bench target
-installs) shows where a fork's time goes in a lookup run and in a module run, and
-``python -X importtime`` what importing the lookup costs.
+target: each costs at most 1.2x the floor. For reference, what Ansible alone spends on the same
+answer: a set_fact of it from a variable, Ansible's vars lookup returning it, and an action task
+that has it (playbooks/action_plugins/bench_has_answer.py, with the module task's templated argument).
+The profile (with py-spy, which the bench target installs) shows where a fork's time goes in a
+lookup run and in a module run, and ``python -X importtime`` what importing the lookup costs.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ ROWS = (
     ("floor", "baseline: bare set_fact", ("Floor 1", "Floor 2")),
     ("same", "baseline: set_fact of the same answer, from a variable", ("Same data",)),
     ("builtin", "baseline: the same answer through ansible.builtin.vars (a lookup)", ("Builtin lookup",)),
+    ("action", "baseline: the same answer from an action that has it (bench_has_answer)", ("Same answer from an action",)),
     ("lookup", "ours: set_fact with the warm lookup", ("Lookup",)),
     ("module", "ours: kmi_rankings_info task, warm", ("Module",)),
 )
@@ -47,6 +50,7 @@ RATIOS = {
     # For reference: what the lookup adds to what Ansible spends on a fact of its answer's size, and on any lookup.
     "lookup_same": ("lookup", "same", "a set_fact of the same answer from a variable", False),
     "lookup_builtin": ("lookup", "builtin", "the same answer through ansible.builtin.vars", False),
+    "module_action": ("module", "action", "the same answer from an action that has it", False),
 }
 
 
