@@ -26,6 +26,7 @@ from simulator.dataset import DEFAULT, FAMILIES, INSIGHT_TYPES, RANK_TYPES, Data
 from simulator.faults import HOSTILE, FaultPlan, FaultPlanError, answer_hostile
 from simulator.hostile import apply as apply_hostile
 from simulator.ratelimit import RateLimiter
+from simulator.request_fields import FieldError, body_fields, query_uint32
 
 PREFIX = "/kmi/v202212"
 DEFAULT_USERS = {
@@ -65,29 +66,26 @@ def _camel(name):
     return head + "".join(word.capitalize() for word in rest)
 
 
+# The answers' fields that the proto declares ``optional`` (explicit presence): the server sets each of them, so the
+# gateway writes them even when they are 0 or false. Every other field (strings, lists, invalid_count) is left out
+# when it holds its default, as protojson does unless EmitUnpopulated is set.
+PRESENCE = frozenset(("asn", "rank", "rank_change", "score", "score_change", "pfx_count", "type",
+                      "singlehomed_customer", "mutual_customer", "mutual_provider"))
+
+
 def encode(value):
-    """Encode as the gateway does: camelCase keys, integers as strings, defaults omitted."""
+    """Encode as the gateway does: camelCase keys, integers as JSON numbers (proto3's JSON mapping of uint32), unset
+    fields left out (see PRESENCE)."""
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
-            if item in (None, "", [], {}) or item is False or (isinstance(item, int) and not isinstance(item, bool) and item == 0):
+            if item is None or (key not in PRESENCE and (item in ("", [], {}) or item is False or item == 0)):
                 continue
             out[_camel(key)] = encode(item)
         return out
     if isinstance(value, list):
         return [encode(item) for item in value]
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
     return value
-
-
-def _int_param(value, name, default):
-    if value in (None, ""):
-        return default
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ApiError(400, "invalid value for %s: %r is not an integer" % (name, value)) from None
 
 
 class Simulator:
@@ -158,7 +156,9 @@ class Simulator:
 
     # ------------------------------------------------------------- answers
     def answer(self, operation, params, query, body):
+        """The answer of ``operation`` (path ``params``, ``query`` lists, decoded JSON ``body``); raises ApiError, FieldError."""
         data = self.dataset
+        fields = body_fields(operation, body)
         if operation == "ListMarkets":
             return {"markets": data.markets}
         if operation == "GetRankings":
@@ -167,9 +167,7 @@ class Simulator:
             if rank_type not in RANK_TYPES:
                 raise ApiError(400, "invalid rank type %r; allowed: %s" % (rank_type, ", ".join(RANK_TYPES)))
             ip = self._family(params["ip"])
-            limit = _int_param(body.get("limit"), "limit", 600) or 600
-            if limit < 0:
-                raise ApiError(400, "invalid limit %d" % limit)
+            limit = fields.get("limit") or 600
             return {"rankings": data.rankings(market_id, rank_type, ip, limit), "invalid_count": 0}
         if operation == "GetASNDetails":
             market_id = self._market(params["market_id"])
@@ -177,14 +175,14 @@ class Simulator:
             relationship = params["type"] or "all"
             if relationship not in RELATIONSHIPS:
                 raise ApiError(400, "invalid type %r; allowed: %s" % (relationship, ", ".join(RELATIONSHIPS)))
-            ip = self._family(body.get("ip") or "v4")
+            ip = self._family(fields.get("ip") or "v4")
             filters = {}
             for field, key in (
                 ("mutual_provider", "mutualProvider"),
                 ("mutual_customer", "mutualCustomer"),
                 ("singlehomed_customer", "singlehomedCustomer"),
             ):
-                mode = body.get(key, body.get(field)) or "all"
+                mode = fields.get(field) or "all"
                 if mode not in FILTERS:
                     raise ApiError(400, "invalid %s %r; allowed: all, only, exclude" % (key, mode))
                 filters[field] = mode
@@ -196,13 +194,13 @@ class Simulator:
         asn = self._asn(params["asn"]) if operation == "GetASNInsights" else None
         market_id = self._market(_first(query, "marketId") or _first(query, "market_id") or "planet$earth")
         ip = self._family(_first(query, "ip") or "v4")
-        lookback = _int_param(_first(query, "lookback"), "lookback", 1) or 1
+        lookback = query_uint32(query, "lookback", 1) or 1
         if lookback not in (1, 7, 30):
             raise ApiError(400, "invalid lookback %d; allowed: 1, 7, 30" % lookback)
-        magnitude = _int_param(_first(query, "magnitude"), "magnitude", 1) or 1
+        magnitude = query_uint32(query, "magnitude", 1) or 1
         if not 1 <= magnitude <= 5:
             raise ApiError(400, "invalid magnitude %d; allowed: 1 to 5" % magnitude)
-        limit = _int_param(_first(query, "limit"), "limit", 100) or 100
+        limit = query_uint32(query, "limit", 100) or 100
         types = query.get("types", [])
         bad = [t for t in types if t not in INSIGHT_TYPES]
         if bad:
@@ -397,6 +395,10 @@ class _Handler(BaseHTTPRequestHandler):
         except ApiError as exc:
             entry["status"] = exc.status
             self._send_error(exc.status, exc.message)
+            return
+        except FieldError as exc:
+            entry["status"] = 400
+            self._send_error(400, str(exc))
             return
         entry["status"] = 200
         if hostile:

@@ -4,7 +4,8 @@
 """Turn KMI JSON (as Kentik's gRPC gateway sends it) into plain, typed, checked Python.
 
 - camelCase keys become snake_case;
-- integer fields arrive as JSON strings ("15169") or numbers and become int;
+- integer fields arrive as JSON numbers (proto3's JSON mapping of uint32, what the gateway sends) or
+  decimal strings ("15169") and become int;
 - proto3 JSON omits default values, so absent numbers become 0, booleans
   False, strings "" and lists [];
 - every answer is untrusted, so each known field is checked: ids match
@@ -37,7 +38,7 @@ TEXT_LIMIT = 1000
 # the line and paragraph separators, ...); nothing for the invisible ones (bidi overrides, BOM, zero-width marks,
 # lone surrogates, private use, unassigned).
 _SPACE_CATEGORIES = ("Zs", "Zl", "Zp", "Cc")
-# An int64 in a JSON string: decimal digits only (int() alone would also take "1_000" or non-ASCII digits).
+# An integer in a JSON string: decimal digits only (int() alone would also take "1_000" or non-ASCII digits).
 _INT_STRING = re.compile(r"-?[0-9]+\Z")
 _REQUIRED = object()  # the default of a field that an item may not go without
 

@@ -140,6 +140,49 @@ def test_percent_encoded_market_id_is_decoded(http, sim):
     assert response.json()["rankings"] == _post(http, sim, RANKINGS).json()["rankings"]
 
 
+# Fields the gateway cannot read into the request message (protojson; grpc-gateway's query parser): 400, InvalidArgument.
+UNREADABLE_BODIES = [
+    (RANKINGS, {"limit": 9223372036854775808}, "uint32 field limit"),
+    (RANKINGS, {"limit": -9223372036854775809}, "uint32 field limit"),
+    (RANKINGS, {"limit": 4294967296}, "uint32 field limit"),
+    (RANKINGS, {"limit": -1}, "uint32 field limit"),
+    (RANKINGS, {"limit": False}, "uint32 field limit"),
+    (RANKINGS, {"limit": 2.5}, "uint32 field limit"),
+    (RANKINGS, {"limit": "2x"}, "uint32 field limit"),
+    (RANKINGS, {"limit": [2]}, "uint32 field limit"),
+    (RANKINGS, {"ip": 0}, "string field ip"),
+    (RANKINGS, {"rankType": ["wholesale"]}, "string field rank_type"),
+    ("/kmi/v202212/market/planet$earth/network/64499/all", {"ip": 0}, "string field ip"),
+    ("/kmi/v202212/market/planet$earth/network/64499/all", {"mutualProvider": {}}, "string field mutual_provider"),
+    ("/kmi/v202212/market/planet$earth/network/64499/all", {"singlehomed_customer": True}, "string field singlehomed_customer"),
+]
+
+
+@pytest.mark.parametrize("path, body, field", UNREADABLE_BODIES, ids=[json.dumps(case[1]) for case in UNREADABLE_BODIES])
+def test_a_body_field_the_gateway_cannot_read_gets_400(http, sim, path, body, field):
+    response = _post(http, sim, path, body)
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == 3 and field in response.json()["message"]
+
+
+@pytest.mark.parametrize("query, parameter", [
+    ({"limit": "-1"}, "limit"), ({"limit": "4294967296"}, "limit"), ({"lookback": "seven"}, "lookback"),
+    ({"magnitude": "1.5"}, "magnitude"), ({"limit": "9223372036854775808"}, "limit"),
+])
+def test_a_query_number_the_gateway_cannot_read_gets_400(http, sim, query, parameter):
+    response = _get(http, sim, INSIGHTS, params=query)
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == 3 and "parameter: %s" % parameter in response.json()["message"]
+
+
+def test_the_gateway_reads_numbers_as_json_numbers_or_decimal_strings_and_skips_unknown_fields(http, sim):
+    for body in ({"limit": 2}, {"limit": "2"}, {"limit": 2.0}, {"limit": 2, "colour": "blue"}, {"limit": 2, "ip": None}):
+        response = _post(http, sim, RANKINGS, body)
+        assert response.status_code == 200, (body, response.text)
+        assert len(response.json()["rankings"]) == 2, body
+    assert _post(http, sim, RANKINGS, {"limit": 4294967295}).status_code == 200
+
+
 def test_post_body_that_is_not_json_gets_400(http, sim):
     for data in (b"{not json", b"[1, 2]"):
         response = http.post(sim.url + RANKINGS, data=data, headers=AUTH, timeout=5)
@@ -597,11 +640,16 @@ def _walk(node, found):
 
 def test_encode_follows_the_gateway():
     value = {"rank_change": 0, "score_change": -3, "asn": 64499, "mutual_customer": False, "singlehomed_customer": True,
-             "name": "", "peers": [], "rows": [{"pfx_count": 2}]}
-    assert encode(value) == {"scoreChange": "-3", "asn": "64499", "singlehomedCustomer": True, "rows": [{"pfxCount": "2"}]}
+             "name": "", "peers": [], "invalid_count": 0, "rows": [{"pfx_count": 2}], "country_name": None}
+    assert encode(value) == {"rankChange": 0, "scoreChange": -3, "asn": 64499, "mutualCustomer": False, "singlehomedCustomer": True,
+                             "rows": [{"pfxCount": 2}]}
 
 
-def test_raw_json_has_int64_strings_and_no_defaults(http, sim):
+# The answers' number fields; all of them but invalidCount are proto3 ``optional`` (set by the server, so always written).
+NUMBERS = ("asn", "rank", "rankChange", "score", "scoreChange", "pfxCount", "type", "invalidCount")
+
+
+def test_raw_json_has_numbers_and_leaves_out_unset_fields(http, sim):
     bodies = [_get(http, sim, MARKETS).json(), _get(http, sim, INSIGHTS, params={"lookback": "30"}).json()]
     for rank_type in RANK_TYPES:
         bodies.append(_post(http, sim, "/kmi/v202212/market/planet$earth/rankings/%s/ip/v4" % rank_type).json())
@@ -610,16 +658,19 @@ def test_raw_json_has_int64_strings_and_no_defaults(http, sim):
     pairs = _walk(bodies, [])
     for key, value in pairs:
         assert re.match(r"^[a-z][a-zA-Z0-9]*$", key), key
-        assert value not in (0, "0", "", [], {}, None, False), (key, value)
-        assert not isinstance(value, (int, float)) or value is True, (key, value)
-        if key in ("asn", "rank", "rankChange", "score", "scoreChange", "pfxCount", "type", "invalidCount"):
-            assert re.match(r"^-?[1-9][0-9]*$", value), (key, value)
+        assert value is not None and not isinstance(value, float), (key, value)
+        if key in NUMBERS:
+            assert isinstance(value, int) and not isinstance(value, bool), (key, value)
+        elif not isinstance(value, bool):
+            assert value not in ("", [], {}), (key, value)  # a string or list at its default is left out
     rows = [row for body in bodies for row in body.get("rankings", [])]
-    assert [row for row in rows if "rankChange" not in row], "a zero rank change would be omitted"
-    assert [row for row in rows if row.get("rankChange", "").startswith("-")], "a negative change is a string with '-'"
+    assert all({"asn", "rank", "rankChange", "score", "scoreChange"} <= set(row) for row in rows), "optional fields are set"
+    assert [row for row in rows if row["rankChange"] == 0], "a zero rank change is written: the field has presence"
+    assert [row for row in rows if row["rankChange"] < 0], "a negative change is a negative number"
     customers = [row for body in bodies for row in body.get("asnDetails", {}).get("customers", [])]
-    assert [row for row in customers if "singlehomedCustomer" not in row], "false booleans are omitted"
+    assert [row for row in customers if row.get("singlehomedCustomer") is False], "false booleans with presence are written"
     assert [row for row in customers if row.get("singlehomedCustomer") is True]
+    assert not [body for body in bodies if body.get("invalidCount") == 0], "invalidCount (no presence) is left out at 0"
 
 
 # ------------------------------------------------------------ command line

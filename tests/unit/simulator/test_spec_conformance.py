@@ -5,8 +5,9 @@
 
 Every body the simulator sends is validated against the schema the spec gives
 for that operation (looked up by operationId), made strict: objects refuse
-fields the spec does not name, and int64 fields accept what the gRPC gateway
-sends (a string of digits) as well as a JSON integer.
+fields the spec does not name, and the integer fields (the generated spec's
+``int64``, the proto's ``uint32``) take a JSON integer only, as the gateway
+writes uint32.
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ AUTH = {"X-CH-Auth-Email": "sim@example.com", "X-CH-Auth-API-Token": "sim-token"
 NO_KMI = {"X-CH-Auth-Email": "nokmi@example.com", "X-CH-Auth-API-Token": "nokmi-token"}
 RELATIONSHIPS = ("all", "customers", "providers", "peers")
 FILTER_FIELDS = ("mutualProvider", "mutualCustomer", "singlehomedCustomer")
-INT64 = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^-?[0-9]+$"}]}
+# The spec's integer fields (int64 in the generated spec, uint32 in the proto): the gateway writes a JSON integer,
+# and reads a request's as a JSON integer or a decimal string (protojson parses both).
+ANSWER_INT = {"type": "integer"}
+REQUEST_INT = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}]}
 # gRPC status code in the error body, by HTTP status (google.rpc.Code).
 GRPC_CODE = {400: 3, 401: 16, 403: 7, 404: 5}
 
@@ -40,15 +44,15 @@ def _spec_dirs():
     return [os.path.join(COLLECTION_ROOT, "..", "shared", "kentik-spec"), "/work/shared/kentik-spec"]
 
 
-def _strict(node):
-    """Return a copy of a schema: int64 as integer or digit string, closed objects."""
+def _strict(node, integer):
+    """Return a copy of a schema: int64 as ``integer``, closed objects."""
     if isinstance(node, list):
-        return [_strict(item) for item in node]
+        return [_strict(item, integer) for item in node]
     if not isinstance(node, dict):
         return node
     if node.get("type") == "integer" and node.get("format") == "int64":
-        return copy.deepcopy(INT64)
-    result = {key: _strict(value) for key, value in node.items()}
+        return copy.deepcopy(integer)
+    result = {key: _strict(value, integer) for key, value in node.items()}
     # protobufAny is the one open object: it says so with its own additionalProperties.
     if result.get("type") == "object" and "additionalProperties" not in result:
         result["additionalProperties"] = False
@@ -60,28 +64,27 @@ class Spec:
 
     def __init__(self, document):
         self.document = document
-        self.schemas = _strict(document["components"]["schemas"])
         self.operations = {}
         self._validators = {}
         for path, methods in document["paths"].items():
             for method, operation in methods.items():
                 self.operations[operation["operationId"]] = dict(operation, path=path, method=method.upper())
 
-    def validator(self, schema):
-        root = {"allOf": [_strict(schema)], "components": {"schemas": self.schemas}}
+    def validator(self, schema, integer):
+        root = {"allOf": [_strict(schema, integer)], "components": {"schemas": _strict(self.document["components"]["schemas"], integer)}}
         Draft7Validator.check_schema(root)
         return Draft7Validator(root)
 
-    def _cached(self, key, content):
+    def _cached(self, key, content, integer):
         if key not in self._validators:
-            self._validators[key] = self.validator(content["application/json"]["schema"])
+            self._validators[key] = self.validator(content["application/json"]["schema"], integer)
         return self._validators[key]
 
     def response_validator(self, operation_id, status):
-        return self._cached((operation_id, status), self.operations[operation_id]["responses"][status]["content"])
+        return self._cached((operation_id, status), self.operations[operation_id]["responses"][status]["content"], ANSWER_INT)
 
     def request_validator(self, operation_id):
-        return self._cached((operation_id, "request"), self.operations[operation_id]["requestBody"]["content"])
+        return self._cached((operation_id, "request"), self.operations[operation_id]["requestBody"]["content"], REQUEST_INT)
 
     def query_names(self, operation_id):
         return {p["name"] for p in self.operations[operation_id].get("parameters", []) if p["in"] == "query"}
@@ -159,12 +162,13 @@ def _ranked_asns(spec, http, sim, market_id, ip):
 # ------------------------------------------------------------ the validators
 
 
-def test_strict_schema_refuses_misspelt_fields_and_accepts_int64_strings(spec):
+def test_strict_schema_refuses_misspelt_fields_and_integers_in_strings(spec):
     validator = spec.response_validator("GetRankings", "200")
-    assert validator.is_valid({"rankings": [{"asn": "64499", "rankChange": "-3"}], "invalidCount": 2})
-    assert not validator.is_valid({"rankings": [{"asn": "64499", "rank_change": "-3"}]})
+    assert validator.is_valid({"rankings": [{"asn": 64499, "rankChange": -3}], "invalidCount": 2})
+    assert not validator.is_valid({"rankings": [{"asn": "64499"}]})
+    assert not validator.is_valid({"rankings": [{"asn": 64499, "rank_change": -3}]})
     assert not validator.is_valid({"rankings": [{"asn": "AS64499"}]})
-    assert not validator.is_valid({"rankings": [{"asn": "64499", "name": 5}]})
+    assert not validator.is_valid({"rankings": [{"asn": 64499, "name": 5}]})
     assert not validator.is_valid({"ranking": []})
     status = spec.response_validator("GetRankings", "default")
     assert status.is_valid({"code": 5, "message": "not found", "details": []})

@@ -7,8 +7,8 @@ python sim_answer.py MARKET ASN OUTPUT.json
 (KTAPI_URL, KTAPI_AUTH_EMAIL and KTAPI_AUTH_TOKEN in the environment: run it with kmi_with_env)
 
 It asks with the standard library only (none of the collection's code), then writes what the
-modules must return, decoded independently of the client: the gateway sends int64 fields as JSON
-strings and leaves out the fields that hold a default (0, false, ""). The output also records what
+modules must return, decoded independently of the client: the gateway sends uint32 fields as JSON
+numbers and leaves out the fields that are unset (strings and lists at their default). The output also records what
 the raw answer looked like (its size, the JSON types of its integer fields), never the token.
 """
 
@@ -30,7 +30,7 @@ def _camel(name):
 
 
 def _decode(raw, kind):
-    """A field as the spec types it; the gateway omits defaults and sends int64 as a decimal string."""
+    """A field as the spec types it (an unset field: its default); the client takes an integer as a number or a decimal string."""
     if raw is None:
         return kind()
     if kind is int and isinstance(raw, str) and raw.isdigit():

@@ -62,7 +62,7 @@ for market_id in BAD_IDS:
                   "phrase": "is not a KMI id" if market_id else "missing"})
 for asn in BAD_ASNS:
     cases.append({"fault": {"field": "asn", "value": asn, "operation": "GetRankings"}, "rpc": "GetRankings",
-                  "where": "response.rankings[0].asn: ", "phrase": "missing" if asn == 0 else "out of range for an AS number"})
+                  "where": "response.rankings[0].asn: ", "phrase": "out of range for an AS number"})  # 0 too: asn has presence
 for count in BAD_COUNTS:
     cases.append({"fault": {"field": "score", "value": count, "operation": "GetRankings"}, "rpc": "GetRankings",
                   "where": "response.rankings[0].score: ", "phrase": "out of range for a uint32"})

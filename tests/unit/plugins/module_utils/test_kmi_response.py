@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) kentik.kmi contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""normalize(): the gateway's JSON (camelCase, int64 as strings, defaults omitted) into typed snake_case dicts."""
+"""normalize(): the gateway's JSON (camelCase, numbers as JSON numbers or decimal strings, unset fields omitted) into typed snake_case dicts."""
 
 from __future__ import annotations
 
@@ -33,6 +33,35 @@ def test_negative_strings_and_json_numbers():
     assert row["asn"] == 64499
     assert row["score"] == 7
     assert all(isinstance(row[key], int) for key in ("asn", "rank", "rank_change", "score", "score_change"))
+
+
+# Every number field of every answer: (answer's fields, the body around the value, the path to its normalised value).
+NUMBER_FIELDS = [
+    ("GET_RANKINGS", lambda v: {"rankings": [{"asn": 64499, "rank": v}]}, ("rankings", 0, "rank")),
+    ("GET_RANKINGS", lambda v: {"rankings": [{"asn": v}]}, ("rankings", 0, "asn")),
+    ("GET_RANKINGS", lambda v: {"rankings": [{"asn": 64499, "rankChange": v}]}, ("rankings", 0, "rank_change")),
+    ("GET_RANKINGS", lambda v: {"rankings": [{"asn": 64499, "score": v}]}, ("rankings", 0, "score")),
+    ("GET_RANKINGS", lambda v: {"rankings": [{"asn": 64499, "scoreChange": v}]}, ("rankings", 0, "score_change")),
+    ("GET_RANKINGS", lambda v: {"invalidCount": v}, ("invalid_count",)),
+    ("GET_ASN_DETAILS", lambda v: {"asnDetails": {"asn": v}}, ("asn_details", "asn")),
+    ("GET_ASN_DETAILS", lambda v: {"asnDetails": {"asn": 64499, "customers": [{"asn": v}]}}, ("asn_details", "customers", 0, "asn")),
+    ("GET_ASN_DETAILS", lambda v: {"asnDetails": {"asn": 64499, "providers": [{"asn": 64500, "score": v}]}},
+     ("asn_details", "providers", 0, "score")),
+    ("GET_ASN_DETAILS", lambda v: {"asnDetails": {"asn": 64499, "peers": [{"asn": v}]}}, ("asn_details", "peers", 0, "asn")),
+    ("GET_ASN_DETAILS", lambda v: {"asnDetails": {"asn": 64499, "peers": [{"asn": 64500, "pfxCount": v}]}},
+     ("asn_details", "peers", 0, "pfx_count")),
+    ("GET_INSIGHTS", lambda v: {"insights": [{"asn": v}]}, ("insights", 0, "asn")),
+    ("GET_INSIGHTS", lambda v: {"insights": [{"asn": 64499, "type": v}]}, ("insights", 0, "type")),
+]
+
+
+@pytest.mark.parametrize("encoding", [lambda n: n, str], ids=["JSON number", "decimal string"])
+@pytest.mark.parametrize("fields, body, path", NUMBER_FIELDS, ids=[".".join(map(str, case[2])) for case in NUMBER_FIELDS])
+def test_every_number_field_reads_a_json_number_and_a_decimal_string(fields, body, path, encoding):
+    value = response.normalize(body(encoding(7)), getattr(response, fields))
+    for step in path:
+        value = value[step]
+    assert value == 7 and type(value) is int  # pylint: disable=unidiomatic-typecheck
 
 
 def test_large_asn_stays_exact():

@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""How Kentik's gRPC gateway reads a request's fields, typed as kmi.proto declares them.
+
+A JSON body is read as protojson reads it into the request message (GetRankings and GetASNDetails take
+the body "*": every field of the request, the path's set over it afterwards): a ``uint32`` from a JSON
+number or a decimal string from 0 to 4294967295, a ``string`` from a JSON string, null as unset, unknown
+fields discarded. A query parameter (the insights RPCs) is read as grpc-gateway's query parser does: a
+``uint32`` with strconv.ParseUint(value, 10, 32). Anything else is HTTP 400 with gRPC code 3
+(InvalidArgument); FieldError carries the gateway's message. What a field's value means (a rank type, a
+lookback of 1, 7 or 30) is the server's to check, after this.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+UINT32_MAX = 4294967295
+_DIGITS = re.compile(r"[0-9]+\Z")
+
+# The request fields a body may set, by RPC: (proto name, JSON name, proto type).
+BODY_FIELDS = {
+    "GetRankings": (
+        ("market_id", "marketId", "string"),
+        ("rank_type", "rankType", "string"),
+        ("ip", "ip", "string"),
+        ("limit", "limit", "uint32"),
+    ),
+    "GetASNDetails": (
+        ("market_id", "marketId", "string"),
+        ("asn", "asn", "string"),
+        ("ip", "ip", "string"),
+        ("type", "type", "string"),
+        ("mutual_provider", "mutualProvider", "string"),
+        ("mutual_customer", "mutualCustomer", "string"),
+        ("singlehomed_customer", "singlehomedCustomer", "string"),
+    ),
+}
+
+
+class FieldError(Exception):
+    """A request field the gateway cannot read (HTTP 400, InvalidArgument); the message is the gateway's."""
+
+
+def body_fields(operation, body):
+    """The fields ``body`` (a decoded JSON object) sets for ``operation``, by proto name, typed; unset ones left out."""
+    fields = {}
+    for name, json_name, kind in BODY_FIELDS.get(operation, ()):
+        for key in (json_name, name):  # protojson takes the JSON name and the proto name alike
+            if body.get(key) is not None:
+                fields[name] = _READERS[kind](body[key], name)
+                break
+    return fields
+
+
+def query_uint32(query, name, default):
+    """Query parameter ``name`` (parse_qs's lists) as a uint32; ``default`` when it is absent or empty."""
+    values = query.get(name)
+    if not values or values[0] == "":
+        return default
+    value = values[0]
+    if not _DIGITS.match(value):
+        raise FieldError('type mismatch, parameter: %s, error: strconv.ParseUint: parsing %s: invalid syntax' % (name, json.dumps(value)))
+    if int(value) > UINT32_MAX:
+        raise FieldError('type mismatch, parameter: %s, error: strconv.ParseUint: parsing %s: value out of range' % (name, json.dumps(value)))
+    return int(value)
+
+
+def _uint32(value, name):
+    number = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and _DIGITS.match(value):
+        number = int(value)
+    if number is None or not 0 <= number <= UINT32_MAX:
+        raise FieldError("proto: invalid value for uint32 field %s: %s" % (name, _show(value)))
+    return number
+
+
+def _string(value, name):
+    if not isinstance(value, str):
+        raise FieldError("proto: invalid value for string field %s: %s" % (name, _show(value)))
+    return value
+
+
+def _show(value):
+    return json.dumps(value)[:64]
+
+
+_READERS = {"uint32": _uint32, "string": _string}
