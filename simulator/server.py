@@ -24,9 +24,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from simulator.dataset import DEFAULT, FAMILIES, INSIGHT_TYPES, RANK_TYPES, Dataset
 from simulator.faults import HOSTILE, FaultPlan, FaultPlanError, answer_hostile
+from simulator.gateway_json import FieldError, body_fields, encode, query_uint32
 from simulator.hostile import apply as apply_hostile
 from simulator.ratelimit import RateLimiter
-from simulator.request_fields import FieldError, body_fields, query_uint32
 
 PREFIX = "/kmi/v202212"
 DEFAULT_USERS = {
@@ -38,7 +38,7 @@ RELATIONSHIPS = ("all", "customers", "providers", "peers")
 FILTERS = ("all", "only", "exclude")
 
 # gRPC status codes the gateway puts in error bodies, by HTTP status.
-GRPC_CODES = {400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 429: 8, 500: 13, 502: 14, 503: 14, 504: 4}
+GRPC_CODES = {400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 429: 8, 500: 13, 501: 12, 502: 14, 503: 14, 504: 4}
 
 ROUTES = (
     ("GET", re.compile(r"^/markets$"), "ListMarkets"),
@@ -59,33 +59,6 @@ class ApiError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-def _camel(name):
-    head, *rest = name.split("_")
-    return head + "".join(word.capitalize() for word in rest)
-
-
-# The answers' fields that the proto declares ``optional`` (explicit presence): the server sets each of them, so the
-# gateway writes them even when they are 0 or false. Every other field (strings, lists, invalid_count) is left out
-# when it holds its default, as protojson does unless EmitUnpopulated is set.
-PRESENCE = frozenset(("asn", "rank", "rank_change", "score", "score_change", "pfx_count", "type",
-                      "singlehomed_customer", "mutual_customer", "mutual_provider"))
-
-
-def encode(value):
-    """Encode as the gateway does: camelCase keys, integers as JSON numbers (proto3's JSON mapping of uint32), unset
-    fields left out (see PRESENCE)."""
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if item is None or (key not in PRESENCE and (item in ("", [], {}) or item is False or item == 0)):
-                continue
-            out[_camel(key)] = encode(item)
-        return out
-    if isinstance(value, list):
-        return [encode(item) for item in value]
-    return value
 
 
 class Simulator:
@@ -283,6 +256,22 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self):
         self._dispatch("DELETE")
 
+    # Every other method gets the gateway's answer too (a JSON error), not http.server's HTML 501 page.
+    def do_PUT(self):
+        self._dispatch("PUT")
+
+    def do_PATCH(self):
+        self._dispatch("PATCH")
+
+    def do_OPTIONS(self):
+        self._dispatch("OPTIONS")
+
+    def do_TRACE(self):
+        self._dispatch("TRACE")
+
+    def do_HEAD(self):
+        self._dispatch("HEAD")
+
     # ------------------------------------------------------------ plumbing
     def _send(self, status, payload=None, raw=None, content_type="application/json", headers=None, length=None):
         body = raw if raw is not None else json.dumps(payload).encode("utf-8")
@@ -292,7 +281,8 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":  # an answer to HEAD has the headers of the answer to GET, and no body
+            self.wfile.write(body)
         self.wfile.flush()
 
     def _send_error(self, status, message, headers=None):
@@ -344,8 +334,10 @@ class _Handler(BaseHTTPRequestHandler):
                 match = pattern.match(path[len(PREFIX):])
                 if match:
                     if route_method != method:
-                        entry["status"] = 405
-                        self._send_error(405, "Method Not Allowed")
+                        # grpc-gateway's routing error handler: a method the path does not serve is Unimplemented,
+                        # which the gateway answers with HTTP 501 (not 405)
+                        entry["status"] = 501
+                        self._send_error(501, "Method Not Allowed")
                         return
                     operation = name
                     params = {k: unquote(v) for k, v in match.groupdict().items()}

@@ -22,7 +22,8 @@ import test_spec_conformance as conformance
 
 from simulator import dataset as dataset_module
 from simulator.dataset import FAMILIES, INSIGHT_TYPES, RANK_TYPES
-from simulator.server import Simulator, encode
+from simulator.gateway_json import encode
+from simulator.server import Simulator
 
 spec = conformance.spec  # the module-scoped fixture: skips when the spec is not available
 

@@ -20,7 +20,8 @@ import pytest
 import requests
 
 from simulator.ratelimit import RateLimiter
-from simulator.server import Simulator, encode
+from simulator.gateway_json import encode
+from simulator.server import Simulator
 
 COLLECTION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 AUTH = {"X-CH-Auth-Email": "sim@example.com", "X-CH-Auth-API-Token": "sim-token"}
@@ -121,17 +122,25 @@ def test_unknown_path_gets_404(http, sim, path):
     assert entry["status"] == 404
 
 
-def test_wrong_method_gets_405(http, sim):
-    responses = [
-        http.post(sim.url + MARKETS, json={}, headers=AUTH, timeout=5),
-        http.get(sim.url + RANKINGS, headers=AUTH, timeout=5),
-        http.get(sim.url + _details_path(64499), headers=AUTH, timeout=5),
-        http.delete(sim.url + INSIGHTS, headers=AUTH, timeout=5),
-    ]
-    for response in responses:
-        assert response.status_code == 405
-        assert response.json()["code"] == 12
-    assert [e["status"] for e in sim.log()] == [405] * 4
+def test_a_method_the_path_does_not_serve_gets_the_gateways_501(http, sim):
+    """grpc-gateway's routing error handler: any other method on a served path is Unimplemented (HTTP 501, code 12)."""
+    requests_sent = [("POST", MARKETS), ("GET", RANKINGS), ("GET", _details_path(64499)), ("DELETE", INSIGHTS)]
+    requests_sent += [(method, path) for method in ("PUT", "PATCH", "OPTIONS", "TRACE") for path in (MARKETS, RANKINGS)]
+    for method, path in requests_sent:
+        response = http.request(method, sim.url + path, headers=AUTH, timeout=5)
+        assert response.status_code == 501, (method, path, response.text[:200])
+        assert response.headers["Content-Type"] == "application/json"
+        assert response.json() == {"code": 12, "message": "Method Not Allowed", "details": []}, (method, path)
+    assert [e["status"] for e in sim.log()] == [501] * len(requests_sent)
+    head = http.head(sim.url + MARKETS, headers=AUTH, timeout=5)
+    assert head.status_code == 501 and head.content == b""
+
+
+def test_any_method_on_an_unknown_path_gets_404(http, sim):
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"):
+        response = http.request(method, sim.url + "/kmi/v202212/nowhere", headers=AUTH, timeout=5)
+        assert response.status_code == 404, method
+        assert response.json() == {"code": 5, "message": "Not Found", "details": []}
 
 
 def test_percent_encoded_market_id_is_decoded(http, sim):

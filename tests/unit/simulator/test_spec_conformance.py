@@ -201,7 +201,8 @@ def test_wrong_method_on_a_spec_path_is_not_served(spec, http, sim):
         url = sim.url + _path(operation["path"], marketId="planet$earth", asn=64499, type="all", rankType="customer_base", ip="v4")
         other = "GET" if operation["method"] == "POST" else "POST"
         response = http.request(other, url, json={}, headers=AUTH, timeout=5)
-        assert response.status_code == 405
+        assert response.status_code == 501  # the gateway's answer to a method the path does not serve
+        assert response.json() == {"code": 12, "message": "Method Not Allowed", "details": []}
 
 
 # ------------------------------------------------------------- operations

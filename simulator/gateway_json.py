@@ -1,9 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) kentik.kmi contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""How Kentik's gRPC gateway reads a request's fields, typed as kmi.proto declares them.
+"""Kentik's gRPC gateway's JSON, both ways: how it writes an answer (``encode``) and reads a request's fields.
 
-A JSON body is read as protojson reads it into the request message (GetRankings and GetASNDetails take
+An answer: camelCase keys, integers as JSON numbers (proto3's JSON mapping of uint32), unset fields left
+out (see PRESENCE).
+
+A request's fields are typed as kmi.proto declares them. A JSON body is read as protojson reads it into the request message (GetRankings and GetASNDetails take
 the body "*": every field of the request, the path's set over it afterwards): a ``uint32`` from a JSON
 number or a decimal string from 0 to 4294967295, a ``string`` from a JSON string, null as unset, unknown
 fields discarded. A query parameter (the insights RPCs) is read as grpc-gateway's query parser does: a
@@ -92,3 +95,33 @@ def _show(value):
 
 
 _READERS = {"uint32": _uint32, "string": _string}
+
+
+# ------------------------------------------------------------------ answers
+
+
+def _camel(name):
+    head, *rest = name.split("_")
+    return head + "".join(word.capitalize() for word in rest)
+
+
+# The answers' fields that the proto declares ``optional`` (explicit presence): the server sets each of them, so the
+# gateway writes them even when they are 0 or false. Every other field (strings, lists, invalid_count) is left out
+# when it holds its default, as protojson does unless EmitUnpopulated is set.
+PRESENCE = frozenset(("asn", "rank", "rank_change", "score", "score_change", "pfx_count", "type",
+                      "singlehomed_customer", "mutual_customer", "mutual_provider"))
+
+
+def encode(value):
+    """Encode as the gateway does: camelCase keys, integers as JSON numbers (proto3's JSON mapping of uint32), unset
+    fields left out (see PRESENCE)."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if item is None or (key not in PRESENCE and (item in ("", [], {}) or item is False or item == 0)):
+                continue
+            out[_camel(key)] = encode(item)
+        return out
+    if isinstance(value, list):
+        return [encode(item) for item in value]
+    return value
