@@ -35,9 +35,28 @@ sync: $(BIN)/.installed  ## copy the collection to .build/ansible_collections/ke
 	tar --exclude=./.git --exclude=./.venv --exclude=./tests/output \
 	    --exclude=__pycache__ --exclude=.pytest_cache -cf - . | tar -xf - -C $(COLL)
 
-unit: sync  ## unit tests (client and simulator, over real HTTP on loopback)
+# A tool whose dependencies must stay out of the test venv gets a venv of its own, inside .venv (so sync, clean and
+# .gitignore already cover it): $(call TOOL_VENV,folder,requirements file), the recipe of its .installed marker.
+define TOOL_VENV
+@echo "== creating $(1) and installing $(2)"
+$(PYTHON) -m venv $(1)
+$(1)/bin/python -m pip install --quiet --upgrade pip
+$(1)/bin/python -m pip install --quiet -r $(2)
+touch $@
+endef
+
+# schemathesis, for the simulator's conformance test.
+CONFORMANCE_BIN := $(VENV)/conformance/bin
+$(CONFORMANCE_BIN)/.installed: tests/requirements-conformance.txt
+	$(call TOOL_VENV,$(VENV)/conformance,tests/requirements-conformance.txt)
+
+# Kentik's official spec files, beside the repository (present for developers and CI, absent on a user's machine).
+SPEC_DIR := $(abspath $(CURDIR)/../shared/kentik-spec)
+
+unit: sync $(CONFORMANCE_BIN)/.installed  ## unit tests (client and simulator, over real HTTP on loopback; the simulator against the spec with schemathesis)
 	cd $(COLL)
-	PYTHONPATH=$(BUILD):$(COLL) $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
+	KMI_SCHEMATHESIS=$(CONFORMANCE_BIN)/schemathesis $(if $(wildcard $(SPEC_DIR)),KMI_SPEC_DIR=$(SPEC_DIR)) \
+	    PYTHONPATH=$(BUILD):$(COLL) $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
 
 # ansible-test downloads a get-pip script from a host we cannot reach: give it ours.
 GET_PIP_CACHE := $(HOME)/.ansible/test/cache
@@ -51,15 +70,10 @@ sanity: sync $(GET_PIP_CACHE)/.kentik-kmi  ## ansible-test sanity, no ignore fil
 	cd $(COLL)
 	$(BIN)/ansible-test sanity --venv --python $(PY_VERSION) --color no
 
-# The linters get a venv of their own (inside .venv, so sync, clean and .gitignore already cover it):
-# galaxy-importer pins attrs<24 and Sphinx docutils<0.23, which would downgrade the test venv.
+# The linters: galaxy-importer pins attrs<24 and Sphinx docutils<0.23, which would downgrade the test venv.
 LINT_BIN := $(VENV)/lint/bin
 $(LINT_BIN)/.installed: tests/requirements-lint.txt
-	@echo "== creating $(VENV)/lint and installing the linters"
-	$(PYTHON) -m venv $(VENV)/lint
-	$(LINT_BIN)/python -m pip install --quiet --upgrade pip
-	$(LINT_BIN)/python -m pip install --quiet -r tests/requirements-lint.txt
-	touch $@
+	$(call TOOL_VENV,$(VENV)/lint,tests/requirements-lint.txt)
 
 lint: sync $(LINT_BIN)/.installed  ## linters as gates: ansible-lint (production), antsibull-docs, antsibull-changelog, galaxy-importer
 	bash hacking/lint.sh $(LINT_BIN) $(BUILD)

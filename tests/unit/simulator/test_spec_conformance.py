@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
 from urllib.parse import quote
 
@@ -24,7 +23,6 @@ from jsonschema import Draft7Validator
 from simulator.dataset import RANK_TYPES
 from simulator.server import ROUTES
 
-COLLECTION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 SPEC_FILE = "kmi.v202212.openapiv3.json"
 AUTH = {"X-CH-Auth-Email": "sim@example.com", "X-CH-Auth-API-Token": "sim-token"}
 NO_KMI = {"X-CH-Auth-Email": "nokmi@example.com", "X-CH-Auth-API-Token": "nokmi-token"}
@@ -36,12 +34,6 @@ ANSWER_INT = {"type": "integer"}
 REQUEST_INT = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}]}
 # gRPC status code in the error body, by HTTP status (google.rpc.Code).
 GRPC_CODE = {400: 3, 401: 16, 403: 7, 404: 5}
-
-
-def _spec_dirs():
-    if os.environ.get("KMI_SPEC_DIR"):
-        return [os.environ["KMI_SPEC_DIR"]]
-    return [os.path.join(COLLECTION_ROOT, "..", "shared", "kentik-spec"), "/work/shared/kentik-spec"]
 
 
 def _strict(node, integer):
@@ -91,16 +83,9 @@ class Spec:
 
 
 @pytest.fixture(scope="module")
-def spec():
-    tried = []
-    for folder in _spec_dirs():
-        path = os.path.join(folder, SPEC_FILE)
-        tried.append(path)
-        if os.path.isfile(path):
-            with open(path, encoding="utf-8") as handle:
-                return Spec(json.load(handle))
-    pytest.skip("the KMI OpenAPI spec is not available (set KMI_SPEC_DIR); looked for: %s" % ", ".join(tried))
-    return None
+def spec(spec_path):
+    with open(spec_path(SPEC_FILE), encoding="utf-8") as handle:
+        return Spec(json.load(handle))
 
 
 def _path(template, **params):
