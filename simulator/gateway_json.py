@@ -23,23 +23,12 @@ import re
 UINT32_MAX = 4294967295
 _DIGITS = re.compile(r"[0-9]+\Z")
 
-# The request fields a body may set, by RPC: (proto name, JSON name, proto type).
+# The request fields a body may set, by RPC: (proto name, proto type). protojson takes the proto name and the
+# JSON name (its camelCase) alike.
 BODY_FIELDS = {
-    "GetRankings": (
-        ("market_id", "marketId", "string"),
-        ("rank_type", "rankType", "string"),
-        ("ip", "ip", "string"),
-        ("limit", "limit", "uint32"),
-    ),
-    "GetASNDetails": (
-        ("market_id", "marketId", "string"),
-        ("asn", "asn", "string"),
-        ("ip", "ip", "string"),
-        ("type", "type", "string"),
-        ("mutual_provider", "mutualProvider", "string"),
-        ("mutual_customer", "mutualCustomer", "string"),
-        ("singlehomed_customer", "singlehomedCustomer", "string"),
-    ),
+    "GetRankings": (("market_id", "string"), ("rank_type", "string"), ("ip", "string"), ("limit", "uint32")),
+    "GetASNDetails": (("market_id", "string"), ("asn", "string"), ("ip", "string"), ("type", "string"),
+                      ("mutual_provider", "string"), ("mutual_customer", "string"), ("singlehomed_customer", "string")),
 }
 
 
@@ -50,8 +39,8 @@ class FieldError(Exception):
 def body_fields(operation, body):
     """The fields ``body`` (a decoded JSON object) sets for ``operation``, by proto name, typed; unset ones left out."""
     fields = {}
-    for name, json_name, kind in BODY_FIELDS.get(operation, ()):
-        for key in (json_name, name):  # protojson takes the JSON name and the proto name alike
+    for name, kind in BODY_FIELDS.get(operation, ()):
+        for key in (_camel(name), name):
             if body.get(key) is not None:
                 fields[name] = _READERS[kind](body[key], name)
                 break

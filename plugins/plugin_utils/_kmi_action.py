@@ -170,17 +170,16 @@ class KmiInfoAction(ActionBase):
                 failure = "Unsupported parameters for (%s) module: %s" % (self._task.action, failure)
         else:
             try:
-                answer = self._call(self.call, params, run_cache, warnings)
+                answer = self._call(params, run_cache, warnings)
             except KmiError as exc:
                 failure = str(exc)
         return remove_values({"answer": answer, "failure": failure, "params": params, "warnings": warnings}, validation._no_log_values)
 
-    @staticmethod
-    def _call(call, params, run_cache, warnings):
+    def _call(self, params, run_cache, warnings):
         """The module's result keys for ``params``, asked of the client (with this run's cache). Raises KmiError."""
         cache = cache_from_options(params.get, warnings.append, log=display.vvv, notice=display.v, run=run_cache)
         return run_info(
-            call,
+            self.call,
             params,
             warnings.append,
             cache=cache,
