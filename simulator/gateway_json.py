@@ -6,13 +6,14 @@
 An answer: camelCase keys, integers as JSON numbers (proto3's JSON mapping of uint32), unset fields left
 out (see PRESENCE).
 
-A request's fields are typed as kmi.proto declares them. A JSON body is read as protojson reads it into the request message (GetRankings and GetASNDetails take
-the body "*": every field of the request, the path's set over it afterwards): a ``uint32`` from a JSON
-number or a decimal string from 0 to 4294967295, a ``string`` from a JSON string, null as unset, unknown
-fields discarded. A query parameter (the insights RPCs) is read as grpc-gateway's query parser does: a
-``uint32`` with strconv.ParseUint(value, 10, 32). Anything else is HTTP 400 with gRPC code 3
-(InvalidArgument); FieldError carries the gateway's message. What a field's value means (a rank type, a
-lookback of 1, 7 or 30) is the server's to check, after this.
+A request's fields are typed as kmi.proto declares them. A JSON body is read as protojson reads it into
+the request message (GetRankings and GetASNDetails take the body "*": every field of the request, the
+path's set over it afterwards): a ``uint32`` from a JSON number or a decimal string from 0 to 4294967295,
+a ``string`` from a JSON string, null as unset, unknown fields discarded. A query parameter (the
+insights RPCs) is read as grpc-gateway's query parser does: a ``uint32`` with strconv.ParseUint(value,
+10, 32). Anything else is HTTP 400 with gRPC code 3 (InvalidArgument); FieldError carries the gateway's
+message. What a field's value means (a rank type, a lookback of 1, 7 or 30) is the server's to check,
+after this.
 """
 
 from __future__ import annotations
