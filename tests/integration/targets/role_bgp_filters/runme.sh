@@ -98,6 +98,13 @@ kmi_playbook playbook-vars kentik.kmi.bgp_filters -e "@${KMI_IT_TMP}/playbook_va
 kmi_with_env kmi_playbook playbook-env kentik.kmi.bgp_filters -e bgp_filters_asn=64499 -e "bgp_filters_market=country\$us" \
     -e bgp_filters_rank_type=customer_base_retail -e "bgp_filters_output_dir=${OUT}/playbook-env" -e bgp_filters_date=2026-01-02
 diff -r "${OUT}/playbook-vars" "${OUT}/playbook-env"
+# From an empty folder with a relative output folder: the files land there, and the playbook prints absolute paths.
+USER_DIR=$(mkdir -p "${KMI_IT_TMP}/user" && cd "${KMI_IT_TMP}/user" && pwd -P)
+(cd "${USER_DIR}" && kmi_with_env kmi_playbook playbook-relative kentik.kmi.bgp_filters -e bgp_filters_asn=64499 \
+    -e "bgp_filters_market=country\$us" -e bgp_filters_rank_type=customer_base_retail -e bgp_filters_output_dir=bgp \
+    -e bgp_filters_date=2026-01-02)
+diff -r "${OUT}/playbook-vars" "${USER_DIR}/bgp"
+grep -F "files ${USER_DIR}/bgp/frr-kmi.conf, ${USER_DIR}/bgp/bird-kmi.conf" "${KMI_IT_TMP}/playbook-relative.log"
 
 if [ -n "${PARSER_SKIP}" ]; then
     echo "SKIP: parser checks (bird -p, vtysh --dryrun, bgpd --dryrun): ${PARSER_SKIP}"

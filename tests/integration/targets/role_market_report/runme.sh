@@ -43,6 +43,14 @@ for report in (one, two):
 assert one == two, "the JSON reports of the two runs differ"
 PY
 
+# Run from an empty folder with a relative output folder, as the README does: the reports land in that folder (not
+# next to the collection's playbook, where modules run), and the playbook prints their absolute paths.
+USER_DIR=$(mkdir -p "${KMI_IT_TMP}/user" && cd "${KMI_IT_TMP}/user" && pwd -P)
+(cd "${USER_DIR}" && kmi_with_env kmi_playbook playbook-relative kentik.kmi.market_report -e market_report_asn=64501 \
+    -e '{"market_report_markets": ["DE"], "market_report_formats": ["csv"]}' -e market_report_output_dir=./report)
+[ "$(cd "${USER_DIR}" && echo */*)" = "report/64501-country_de.csv" ]
+grep -F "\"${USER_DIR}/report/64501-country_de.csv\"" "${KMI_IT_TMP}/playbook-relative.log"
+
 # The page in a real browser.
 kmi_need_chromium
 if [ -n "${BROWSER_SKIP}" ]; then
