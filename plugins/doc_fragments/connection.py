@@ -63,7 +63,9 @@ options:
   retries:
     description:
       - How many times a request is retried after HTTP 429, 502, 503, 504, a refused or reset connection or a timeout.
-      - HTTP 400, 401, 403 and 404, TLS errors and an API host name that does not resolve are never retried.
+        Each retry is shown at C(-v) when the task runs on the controller.
+      - HTTP 400, 401, 403 and 404, TLS errors, an API host name that does not resolve and a connection refused on
+        loopback (nothing listens on that port of this host) are never retried.
     type: int
     default: 5
   retry_backoff:

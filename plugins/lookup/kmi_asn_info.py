@@ -88,7 +88,11 @@ _OPTIONS = ("workers", "relationship", "ip", "mutual_provider", "mutual_customer
 class LookupModule(KmiLookupBase):
     def _elements(self, client, terms):
         # pylint: disable-next=import-outside-toplevel
-        from ansible_collections.kentik.kmi.plugins.module_utils._kmi_inputs import normalize_asn_list  # a miss only, as the client
+        from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiInputError  # a miss only, as the client
+        # pylint: disable-next=import-outside-toplevel
+        from ansible_collections.kentik.kmi.plugins.module_utils._kmi_inputs import normalize_asn_list
 
-        asns = normalize_asn_list(terms, option="_terms")  # named as the lookup's terms, not the client's asn
+        if not terms:
+            raise KmiInputError("give at least one AS number as a term, e.g. lookup('kentik.kmi.kmi_asn_info', 'AS3257', market='DE')")
+        asns = normalize_asn_list(terms, option="AS number")  # the terms, named by what they are
         return client.get_asn_details_many(self.get_option("market"), asns, **{name: self.get_option(name) for name in _OPTIONS})

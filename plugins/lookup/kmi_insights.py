@@ -76,5 +76,5 @@ class LookupModule(KmiLookupBase):
         from ansible_collections.kentik.kmi.plugins.module_utils._kmi_inputs import normalize_asn_list  # a miss only, as the client
 
         options = {name: self.get_option(name) for name in _OPTIONS}
-        asns = normalize_asn_list(terms, option="_terms") if terms else [None]
+        asns = normalize_asn_list(terms, option="AS number") if terms else [None]  # the terms, named by what they are
         return [client.get_insights(asn=asn, **options) for asn in asns]

@@ -64,4 +64,4 @@ class LookupModule(KmiLookupBase):
     def _elements(self, client, terms):
         if not terms:
             return client.list_markets()
-        return [client.resolve_market(term, option="_terms") for term in terms]
+        return [client.resolve_market(term) for term in terms]  # a term is named "market" in errors

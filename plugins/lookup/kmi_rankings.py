@@ -79,6 +79,6 @@ class LookupModule(KmiLookupBase):
         from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiInputError  # a miss only, as the client
 
         if not terms:
-            raise KmiInputError("_terms: give at least one market as a term, e.g. lookup('kentik.kmi.kmi_rankings', 'Germany')", option="_terms")
+            raise KmiInputError("give at least one market as a term, e.g. lookup('kentik.kmi.kmi_rankings', 'Germany')")
         options = {name: self.get_option(name) for name in ("rank_type", "ip", "limit")}
-        return client.get_rankings_many(terms, option="_terms", **options)
+        return client.get_rankings_many(terms, **options)  # a term is named "market" in errors

@@ -19,7 +19,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from importlib import import_module
 from importlib.util import find_spec
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_http as http
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_inputs as inputs
@@ -48,7 +48,6 @@ def _requests():
 
 COLLECTION_VERSION = "0.1.0"
 USER_AGENT = "kentik.kmi/%s" % COLLECTION_VERSION
-API_PREFIX = "/kmi/v202212"
 GLOBAL_MARKET = "planet$earth"
 
 ENV_EMAIL = "KTAPI_AUTH_EMAIL"
@@ -111,8 +110,8 @@ class KmiClient:
     Requests are paced by requests_per_minute and requests_per_hour. With
     ``ledger_folder`` (on the controller) the budget is the account's ledger
     file in that folder, shared by every process that uses the folder; without
-    it, this client's own (_kmi_pacing.py). ``log(text)`` hears a wait for the
-    budget that goes past max_retry_wait.
+    it, this client's own (_kmi_pacing.py). ``log(text)`` hears each retry, and a
+    wait for the budget that goes past max_retry_wait.
     """
 
     def __init__(
@@ -160,6 +159,7 @@ class KmiClient:
         self._cache_secret = cache_secret(api_token)
         self._cache = cache
         self.base_url = inputs.base_url_for(region, api_url, pick("allow_insecure_http", allow_insecure_http))
+        self._loopback = inputs.is_loopback(urlsplit(self.base_url).hostname)
         self.timeout = (float(pick("connect_timeout", connect_timeout)), float(pick("timeout", timeout)))
         self.max_response_bytes = int(pick("max_response_bytes", max_response_bytes))
         self.retries = int(pick("retries", retries))
@@ -178,6 +178,7 @@ class KmiClient:
         self._markets = None
         self.warnings = []
         self._warn = warn or self.warnings.append
+        self._log = log or (lambda text: None)
         self.request_count = 0
 
         self._headers = {
@@ -222,16 +223,13 @@ class KmiClient:
         """GetRankings: return {market, rankings: [...], invalid_count}."""
         return self.get_rankings_many([market], rank_type, ip, limit)[0]
 
-    def get_rankings_many(self, markets, rank_type="customer_base", ip="v4", limit=600, option="market"):
-        """GetRankings for several markets, in order. Every input, each market too, is checked before the first GetRankings.
-
-        ``option`` names the markets in errors (the lookups' ``_terms``).
-        """
+    def get_rankings_many(self, markets, rank_type="customer_base", ip="v4", limit=600):
+        """GetRankings for several markets, in order. Every input, each market too, is checked before the first GetRankings."""
         rank_type = inputs.normalize_rank_type(rank_type)
         ip = inputs.normalize_ip(ip)
         limit = inputs.normalize_limit(limit)
         results = []
-        for resolved in [self.resolve_market(market, option) for market in markets]:
+        for resolved in [self.resolve_market(market) for market in markets]:
             path = "/market/%s/rankings/%s/ip/%s" % (_segment(resolved["market_id"]), _segment(rank_type), ip)
             result = self._call("GetRankings", response.GET_RANKINGS, "POST", path, body={"limit": limit})
             result["market"] = resolved
@@ -384,7 +382,7 @@ class KmiClient:
 
     def cache_key(self, method, path, params=None, body=None):
         """A digest that names one request of this account at this API; no secret is in it."""
-        request = {"account": self._account, "url": self.base_url + API_PREFIX + path, "method": method, "params": params, "body": body}
+        request = {"account": self._account, "url": self.base_url + inputs.API_PREFIX + path, "method": method, "params": params, "body": body}
         return hashlib.sha256(json.dumps(request, sort_keys=True).encode("utf-8")).hexdigest()
 
     def _http_session(self):
@@ -416,7 +414,7 @@ class KmiClient:
         """Send one RPC with pacing and retries; return the decoded JSON object."""
         requests = _requests()
         session = self._http_session()
-        url = self.base_url + API_PREFIX + path
+        url = self.base_url + inputs.API_PREFIX + path
         attempt = 0
         waited = 0.0
         failures = []
@@ -434,16 +432,14 @@ class KmiClient:
             except http.DeadlineExpired as exc:  # retried like a read timeout
                 reason = str(exc)
             except requests.exceptions.SSLError as exc:
-                raise self._fail(
-                    operation,
-                    "TLS error talking to %s: %s" % (self.base_url, exc),
-                    attempts=attempt,
-                    hint="check validate_certs / ca_path",
-                ) from None
+                reason, hint = http.tls_failure(exc)
+                raise self._fail(operation, "TLS error talking to %s: %s" % (self.base_url, reason), attempts=attempt, hint=hint) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
                 reason = http.network_reason(exc, requests)
                 if reason == http.UNRESOLVED:  # a wrong host name stays wrong: fail at once
                     raise self._fail(operation, "%s (%s)" % (reason, self.base_url), attempts=attempt, hint="check api_url / region") from None
+                if reason == http.REFUSED and self._loopback:  # nothing listens on this host: waiting would not help
+                    raise self._fail(operation, "%s (%s)" % (reason, self.base_url), attempts=attempt, hint=http.LOOPBACK_REFUSED_HINT) from None
             except requests.exceptions.RequestException as exc:
                 raise self._fail(operation, "request error: %s" % exc, attempts=attempt) from None
             else:
@@ -482,6 +478,7 @@ class KmiClient:
                 else:
                     kwargs["hint"] = NETWORK_HINT
                 raise self._fail(operation, detail, **kwargs)
+            self._log("KMI %s: attempt %d of %d failed (%s); the next in %.1f s" % (operation, attempt, self.retries + 1, failures[-1], delay))
             time.sleep(delay)
             waited += delay
 

@@ -20,6 +20,10 @@ _HINTS = {
 
 RATE_LIMIT_HINT = _HINTS[429]
 
+# A 404 on a request that names no market and no AS: the path itself is wrong.
+_PATH_HINT = "the API path was not found; check that api_url is the API's base URL alone, e.g. https://grpc.api.kentik.com"
+_OPERATION_HINTS = {("ListMarkets", 404): _PATH_HINT, ("GetGlobalInsights", 404): _PATH_HINT}
+
 # Hint after a network failure that retries did not cure (refused, reset, timed out, cut short).
 NETWORK_HINT = "check that api_url / region is reachable from where the task runs (proxy, firewall); " \
     "timeout, retries and max_retry_wait set how long to keep trying"
@@ -56,7 +60,7 @@ class KmiApiError(KmiError):
         self.code = code
         self.kentik_message = kentik_message
         self.attempts = attempts
-        self.hint = hint if hint is not None else _HINTS.get(status)
+        self.hint = hint if hint is not None else _OPERATION_HINTS.get((operation, status), _HINTS.get(status))
         super().__init__(self._text())
 
     def _text(self):

@@ -16,6 +16,8 @@ import time
 from urllib.parse import quote, quote_plus, urlsplit
 
 UNRESOLVED = "the API host name could not be resolved"
+REFUSED = "connection refused"
+LOOPBACK_REFUSED_HINT = "nothing listens on that port of this host; start the simulator (python -m simulator --port 8700) or correct api_url"
 PROXY_HINT = "a proxy or load balancer may have answered instead of Kentik"
 REDIRECT_HINT = (
     "set api_url to the API itself (e.g. https://grpc.api.kentik.com); "
@@ -116,12 +118,25 @@ def network_reason(exc, requests):
     if isinstance(exc, requests.exceptions.ChunkedEncodingError) or "IncompleteRead" in text:
         return "the response was cut short (connection closed mid-body)"
     if "Connection refused" in text or "ConnectionRefusedError" in text:
-        return "connection refused"
+        return REFUSED
     if "reset" in text.lower() or "RemoteDisconnected" in text or "Connection aborted" in text:
         return "connection reset by the server"
     if "Name or service not known" in text or "NameResolutionError" in text or "getaddrinfo" in text:
         return UNRESOLVED
     return "network error (%s)" % type(exc).__name__
+
+
+def tls_failure(exc):
+    """(reason, hint) for a TLS failure of a requests SSLError, in a few words instead of urllib3's text."""
+    text = str(exc)
+    if re.search(r"WRONG_VERSION_NUMBER|wrong version number|record layer failure|HTTP_REQUEST|packet length too long", text):
+        return ("the server answered in plain HTTP, not TLS",
+                "api_url says https:// but the server speaks plain http; use http:// for the simulator on loopback, or the server's TLS port")
+    found = re.search(r"\[\w+(?:: \w+)?\] ([^(]*?)\s*\(_ssl", text)  # OpenSSL's own words, e.g. "[SSL: X] what (_ssl.c:1)"
+    detail = found.group(1) if found else text[-200:]
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+        return "its TLS certificate could not be verified (%s)" % detail, "check validate_certs / ca_path"
+    return "the TLS handshake failed (%s)" % detail, "check validate_certs / ca_path"
 
 
 def error_body(body, content_type):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import math
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiInputError
 
@@ -244,10 +244,12 @@ def normalize_market_text(value, option="market"):
 
 
 REGIONS = {"us": "https://grpc.api.kentik.com", "eu": "https://grpc.api.kentik.eu"}
+API_PREFIX = "/kmi/v202212"  # the path of every RPC starts with it, after the base URL
 DEFAULT_REGION = "us"
 
 
-def _is_loopback(host):
+def is_loopback(host):
+    """Whether ``host`` (a name or an address) is this host's loopback."""
     if host == "localhost":
         return True
     try:
@@ -283,10 +285,16 @@ def base_url_for(region=None, api_url=None, allow_insecure_http=False):
             raise KmiInputError(
                 "api_url: %r is not an http(s) URL; use e.g. https://grpc.api.kentik.com." % api_url, option="api_url"
             )
-        if parts.scheme == "http" and not _is_loopback(parts.hostname) and not allow_insecure_http:
+        if parts.scheme == "http" and not is_loopback(parts.hostname) and not allow_insecure_http:
             raise KmiInputError(
                 "api_url: plain http:// is only allowed for loopback addresses (127.0.0.0/8, ::1, localhost); "
                 "use https://, or set allow_insecure_http=true to send the token unencrypted.",
+                option="api_url",
+            )
+        if parts.path.rstrip("/").lower().endswith(API_PREFIX):
+            raise KmiInputError(
+                "api_url: %r ends in the API's path %s, which kentik.kmi adds itself; give the base URL alone, e.g. %s."
+                % (api_url, API_PREFIX, urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/")[: -len(API_PREFIX)], "", ""))),
                 option="api_url",
             )
         return api_url.strip().rstrip("/")

@@ -53,6 +53,9 @@ class KmiLookupBase(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
         _kmi_lookup_options.keep(self._load_name)
+        unknown = sorted(set(kwargs) - self._option_names())
+        if unknown:  # Ansible's set_options ignores a keyword that is no option: a typo would pass unseen
+            raise AnsibleLookupError(self._unknown_options_message(unknown))
         var_options = self._option_vars(variables)
         try:
             self.set_options(var_options=var_options, direct=kwargs)
@@ -108,6 +111,22 @@ class KmiLookupBase(LookupBase):
         except KmiError as exc:
             raise AnsibleLookupError(str(exc)) from None
         return [apply_query(element, query) for element in elements]
+
+    def _option_names(self):
+        """The option names and their aliases, as keywords of the lookup may give them."""
+        return {name for option, spec in self.option_definitions.items() for name in [option] + list(spec.get("aliases") or [])}
+
+    def _unknown_options_message(self, unknown):
+        """'unknown option 'x'.' with the close option names, or with all of them when none is close."""
+        # pylint: disable-next=import-outside-toplevel
+        from ansible_collections.kentik.kmi.plugins.module_utils._kmi_inputs import did_you_mean  # on this error only
+
+        names = sorted(name for name in self.option_definitions if not name.startswith("_"))
+        messages = []
+        for name in unknown:
+            hint = did_you_mean(name, names) or " %s takes: %s." % (self.ansible_name, ", ".join(names))
+            messages.append("unknown option %r.%s" % (name, hint))
+        return " ".join(messages)
 
     def _option_vars(self, variables):
         """The Ansible variables that set options (kmi_api_url, ...), templated: lookups get them raw."""

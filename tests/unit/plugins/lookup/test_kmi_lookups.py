@@ -209,8 +209,14 @@ BAD_INT_SHOWN = [] if ANSIBLE_CORE_VERSION.startswith("2.18.") else ["'many'"]
 
 BAD_INPUTS = [
     # (lookup, terms, options, texts the one-line message holds, requests sent)
-    ("kmi_rankings", [], {}, ["_terms: give at least one market"], []),
-    ("kmi_rankings", ["DE", "Atlantis"], {}, ["_terms: 'Atlantis' is not a KMI market"], LIST_ONLY),
+    ("kmi_rankings", [], {}, ["give at least one market as a term"], []),
+    ("kmi_rankings", ["DE", "Atlantis"], {}, ["market: 'Atlantis' is not a KMI market"], LIST_ONLY),
+    ("kmi_rankings", ["DE"], {"rank_typ": "wholesale"}, ["unknown option 'rank_typ'. Did you mean 'rank_type'?"], []),
+    ("kmi_markets", [], {"api_ulr": "http://127.0.0.1:9"}, ["unknown option 'api_ulr'. Did you mean 'api_url'"], []),
+    ("kmi_asn_info", [64499], {"market": "DE", "colour": "red"},
+     ["unknown option 'colour'. kentik.kmi.kmi_asn_info takes: allow_insecure_http, api_email, api_token", "relationship"], []),
+    ("kmi_insights", [], {"lookbak": 7, "magnitud": 3},
+     ["unknown option 'lookbak'. Did you mean 'lookback'? unknown option 'magnitud'. Did you mean 'magnitude'?"], []),
     ("kmi_rankings", ["DE"], {"limit": 0}, ["limit: 0 is not allowed"], []),
     ("kmi_rankings", ["DE"], {"limit": 10001}, ["limit: 10001 is not allowed"], []),
     ("kmi_rankings", ["DE"], {"limit": "many"}, ["'limit'"] + BAD_INT_SHOWN, []),
@@ -223,17 +229,17 @@ BAD_INPUTS = [
     ("kmi_rankings", ["DE"], {"api_token": None}, ["api_token: missing", "KTAPI_AUTH_TOKEN"], []),
     ("kmi_rankings", ["DE"], {"api_email": None}, ["api_email: missing", "KTAPI_AUTH_EMAIL"], []),
     ("kmi_rankings", ["DE"], {"cache": True, "cache_plugin": "no_such_cache"}, ["cache_plugin: 'no_such_cache'"], []),
-    ("kmi_markets", ["DE", "Atlantis"], {}, ["_terms: 'Atlantis' is not a KMI market"], LIST_ONLY),
+    ("kmi_markets", ["DE", "Atlantis"], {}, ["market: 'Atlantis' is not a KMI market"], LIST_ONLY),
     ("kmi_markets", [], {"query": "[[["}, ["query: '[[['"], []),
-    ("kmi_asn_info", ["ASX"], {"market": "DE"}, ["_terms: 'ASX' is not an AS number"], []),
-    ("kmi_asn_info", [64499, "AS4294967296"], {"market": "DE"}, ["_terms: 'AS4294967296'"], []),
-    ("kmi_asn_info", [], {"market": "DE"}, ["_terms: the list is empty"], []),
+    ("kmi_asn_info", ["ASX"], {"market": "DE"}, ["AS number: 'ASX' is not an AS number"], []),
+    ("kmi_asn_info", [64499, "AS4294967296"], {"market": "DE"}, ["AS number: 'AS4294967296'"], []),
+    ("kmi_asn_info", [], {"market": "DE"}, ["give at least one AS number as a term"], []),
     ("kmi_asn_info", [64499], {}, ["'market'"], []),
     ("kmi_asn_info", [64499], {"market": "Atlantis"}, ["market: 'Atlantis' is not a KMI market"], LIST_ONLY),
     ("kmi_asn_info", [64499], {"market": "DE", "workers": 0}, ["workers: 0 is not allowed"], []),
     ("kmi_asn_info", [64499], {"market": "DE", "relationship": "siblings"}, ["'relationship'", "providers"], []),
     ("kmi_asn_info", [64499], {"market": "DE", "mutual_customer": "some"}, ["'mutual_customer'", "exclude"], []),
-    ("kmi_insights", ["ASX"], {}, ["_terms: 'ASX' is not an AS number"], []),
+    ("kmi_insights", ["ASX"], {}, ["AS number: 'ASX' is not an AS number"], []),
     ("kmi_insights", [], {"lookback": 2}, ["'lookback'", "1, 7, 30"], []),
     ("kmi_insights", [], {"magnitude": 9}, ["magnitude: 9"], []),
     ("kmi_insights", [], {"limit": 0}, ["limit: 0"], []),
@@ -256,6 +262,7 @@ def test_bad_input_fails_naming_the_option_before_any_data_request(sim, run_look
     for text in texts:
         assert text in message
     assert TOKEN not in message
+    assert "_terms" not in message  # a term is named by what it is
     assert "ansible_collections." not in message  # no internal plugin path (ansible-core 2.19+ adds one)
     assert _ops(sim) == sent
 

@@ -166,7 +166,7 @@ def test_retry_after_beyond_max_wait_fails_at_once(sim, make_client):
 
 @pytest.mark.parametrize(
     "status, hint",
-    [(400, "options"), (401, "KTAPI_AUTH_EMAIL"), (403, "permission"), (404, "market"), (500, None)],
+    [(400, "options"), (401, "KTAPI_AUTH_EMAIL"), (403, "permission"), (404, "api_url is the API's base URL"), (500, None)],
 )
 def test_non_retryable_status_fails_at_once(sim, make_client, status, hint):
     sim.faults.set({"faults": [{"kind": "status", "status": status, "message": "kentik says no", "count": 5}]})
@@ -240,18 +240,64 @@ def test_max_retry_wait_message_says_what_was_waited(sim, make_client, monkeypat
     assert "(waited 2.0 s; the next wait of 1.0 s would pass max_retry_wait 2.5 s)" in str(info.value)
 
 
-def test_connection_refused_names_the_cause(make_client):
+def _closed_port():
     import socket
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return probe.getsockname()[1]
+
+
+def test_connection_refused_on_loopback_fails_at_once_and_says_what_to_start(make_client):
+    port = _closed_port()
     with pytest.raises(KmiApiError) as info:
-        make_client(api_url="http://127.0.0.1:%d" % port, retries=1).list_markets()
-    assert "connection refused" in str(info.value) and info.value.status is None
+        make_client(api_url="http://127.0.0.1:%d" % port, retries=5, retry_backoff=5).list_markets()
+    assert str(info.value) == (
+        "KMI ListMarkets failed: connection refused (http://127.0.0.1:%d) (hint: nothing listens on that port of this host; "
+        "start the simulator (python -m simulator --port 8700) or correct api_url)" % port
+    )
+    assert info.value.attempts == 1 and info.value.status is None
+
+
+def test_connection_refused_elsewhere_is_retried_and_each_retry_is_logged(make_client, monkeypatch):
+    monkeypatch.setattr(_kmi_client.time, "sleep", lambda seconds: None)
+    port = _closed_port()
+    said = []
+    client = make_client(api_url="http://127.0.0.1:%d" % port, retries=1, log=said.append)
+    client._loopback = False  # as for a remote API, which no test may call
+    with pytest.raises(KmiApiError) as info:
+        client.list_markets()
     # a network give-up names the URL it tried and says what to check
     assert "gave up after 2 attempts: connection refused (http://127.0.0.1:%d)" % port in str(info.value)
     assert "(hint: check that api_url / region is reachable" in str(info.value)
+    assert len(said) == 1 and said[0].startswith("KMI ListMarkets: attempt 1 of 2 failed (connection refused); the next in ")
+
+
+def test_each_retry_is_logged(sim, make_client):
+    sim.faults.set({"faults": [{"kind": "status", "status": 503, "count": 2}]})
+    said = []
+    assert make_client(retries=3, log=said.append).list_markets()
+    assert [text.split(";")[0] for text in said] == [
+        "KMI ListMarkets: attempt 1 of 4 failed (HTTP 503)", "KMI ListMarkets: attempt 2 of 4 failed (HTTP 503)"]
+
+
+def test_a_path_in_api_url_that_is_wrong_gets_a_hint_about_api_url_on_a_market_listing(sim, make_client):
+    with pytest.raises(KmiApiError) as info:
+        make_client(api_url=sim.url + "/api", retries=0).list_markets()
+    assert "HTTP 404" in str(info.value)
+    assert "(hint: the API path was not found; check that api_url is the API's base URL alone" in str(info.value)
+    assert "check the market" not in str(info.value)
+
+
+def test_https_to_a_plain_http_server_says_so(sim, make_client):
+    with pytest.raises(KmiApiError) as info:
+        make_client(api_url=sim.url.replace("http://", "https://"), retries=3).list_markets()
+    assert str(info.value) == (
+        "KMI ListMarkets failed: TLS error talking to %s: the server answered in plain HTTP, not TLS (hint: api_url says "
+        "https:// but the server speaks plain http; use http:// for the simulator on loopback, or the server's TLS port)"
+        % sim.url.replace("http://", "https://")
+    )
+    assert "urllib3" not in str(info.value) and "Max retries" not in str(info.value)
 
 
 def test_exhausted_retries_on_5xx_give_a_hint(sim, make_client):
@@ -425,6 +471,18 @@ def test_ca_path_and_validate_certs_win_over_the_ca_bundle_environment(tls_serve
     with pytest.raises(KmiApiError) as info:
         make_client(api_url=url, retries=0).list_markets()  # the bogus bundle is used: no silent trust
     assert "TLS error" in str(info.value) and "check validate_certs / ca_path" in str(info.value)
+    assert "the TLS handshake failed (no certificate or crl found)" in str(info.value) and "Max retries" not in str(info.value)
+
+
+def test_an_untrusted_certificate_is_named_in_openssl_words(tls_server, make_client, monkeypatch):
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(KmiApiError) as info:
+        make_client(api_url=tls_server[0], retries=3).list_markets()
+    assert str(info.value) == (
+        "KMI ListMarkets failed: TLS error talking to %s: its TLS certificate could not be verified (certificate verify failed: "
+        "self-signed certificate) (hint: check validate_certs / ca_path)" % tls_server[0]
+    )
 
 
 def test_validate_certs_false_is_said_once_in_our_words(tls_server, make_client, recwarn):

@@ -46,3 +46,23 @@ def test_a_bad_api_url_sends_nothing(sim, make_client):
         with pytest.raises(KmiInputError):
             make_client(api_url=url).list_markets()
     assert sim.log() == []
+
+
+@pytest.mark.parametrize(
+    "url, base",
+    [
+        ("https://grpc.api.kentik.com/kmi/v202212", "https://grpc.api.kentik.com"),
+        ("https://grpc.api.kentik.com/kmi/v202212/", "https://grpc.api.kentik.com"),
+        ("http://127.0.0.1:8700/KMI/V202212", "http://127.0.0.1:8700"),
+        ("https://proxy.example/kentik/kmi/v202212", "https://proxy.example/kentik"),
+    ],
+)
+def test_the_api_path_in_api_url_is_refused_with_the_base_url_to_give(sim, make_client, url, base):
+    with pytest.raises(KmiInputError) as info:
+        base_url_for(api_url=url)
+    assert str(info.value) == (
+        "api_url: %r ends in the API's path /kmi/v202212, which kentik.kmi adds itself; give the base URL alone, e.g. %s." % (url, base)
+    )
+    with pytest.raises(KmiInputError):
+        make_client(api_url=sim.url + "/kmi/v202212").list_markets()
+    assert sim.log() == []

@@ -240,7 +240,8 @@ def test_clients_that_share_a_ledger_folder_share_the_budget_and_its_pauses(sim,
     assert first._budget.path == second._budget.path != other_user._budget.path
     sim.faults.set({"faults": [{"kind": "status", "status": 429, "retry_after": "1", "operation": "ListMarkets"}]})
     first.list_markets()  # 429, then a retry after 1 s
-    assert said == []
+    assert said == ["KMI ListMarkets: attempt 1 of 6 failed (HTTP 429); the next in 1.0 s"]
+    del said[:]
     second.get_insights()  # the account's pause is over: no wait
     with open(first._budget.path, encoding="utf-8") as handle:
         ledger = json.load(handle)
