@@ -37,12 +37,12 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ lookup('kentik.kmi.kmi_asn_info', site_asn, market=site_country, relationship='providers').providers }}"
   vars:
-    site_asn: 64501
-    site_country: DE
+    site_asn: 22773
+    site_country: US
 
 - name: Single-homed customers of several transit networks (fetched in parallel)
   ansible.builtin.set_fact:
-    at_risk: "{{ query('kentik.kmi.kmi_asn_info', 64496, 64499, market='US', relationship='customers',
+    at_risk: "{{ query('kentik.kmi.kmi_asn_info', 3356, 6939, market='US', relationship='customers',
                  singlehomed_customer='only', query='customers[].asn') }}"
 """
 

@@ -35,7 +35,7 @@ extends_documentation_fragment:
 EXAMPLES = r"""
 - name: This week's big changes of our upstream
   ansible.builtin.debug:
-    msg: "{{ lookup('kentik.kmi.kmi_insights', 'AS64499', lookback=7, magnitude=3) }}"
+    msg: "{{ lookup('kentik.kmi.kmi_insights', 'AS22773', lookback=7, magnitude=3) }}"
 
 - name: Messages of today's customer losses, all networks in Germany
   ansible.builtin.debug:

@@ -40,6 +40,9 @@ EXAMPLES = r"""
     upstream_rank: >-
       {{ (lookup('kentik.kmi.kmi_rankings', site_country).rankings
           | selectattr('asn', 'equalto', upstream_asn) | map(attribute='rank') | first) | default('unranked') }}
+  vars:  # host variables in a real inventory
+    site_country: DE
+    upstream_asn: 3356
 
 - name: The wholesale leaders of two markets
   ansible.builtin.debug:

@@ -39,13 +39,13 @@ EXAMPLES = r"""
 - name: Customers, providers and peers of one network in Germany
   kentik.kmi.kmi_asn_info:
     market: Germany
-    asn: AS64501
-  register: spree
+    asn: AS3257
+  register: gtt
 
 - name: Single-homed customers of two networks, globally
   kentik.kmi.kmi_asn_info:
     market: planet$earth
-    asn: [64499, 64500]
+    asn: [3356, 6939]
     relationship: customers
     singlehomed_customer: only
   register: at_risk
@@ -53,7 +53,7 @@ EXAMPLES = r"""
 - name: Only the AS numbers of the peers of one network
   kentik.kmi.kmi_asn_info:
     market: US
-    asn: 64499
+    asn: 22773
     relationship: peers
     query: "[0].peers[].asn"
   register: peer_asns

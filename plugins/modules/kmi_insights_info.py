@@ -40,7 +40,7 @@ EXAMPLES = r"""
 
 - name: Customer and provider losses of one network in the last 30 days
   kentik.kmi.kmi_insights_info:
-    asn: AS64499
+    asn: AS22773
     lookback: 30
     types: [customer_loss, provider_loss]
   register: losses
