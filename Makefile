@@ -29,7 +29,7 @@ $(BIN)/.installed: requirements.txt tests/requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt -r tests/requirements-dev.txt
 	touch $@
 
-sync: $(BIN)/.installed  ## copy the collection to .build/ansible_collections/kentik/kmi
+sync: $(BIN)/.installed  ## copy the collection to /tmp/kentik.kmi-build/<hash of this folder>/ansible_collections/kentik/kmi
 	rm -rf $(COLL)
 	mkdir -p $(COLL)
 	tar --exclude=./.git --exclude=./.venv --exclude=./tests/output \
@@ -90,8 +90,9 @@ matrix:  ## sanity + unit tests on ansible-core 2.16-2.19 (Python 3.11), 2.20 (3
 test: unit sanity lint integration  ## everything CI runs (make matrix runs after it in .ci/run)
 	@echo "== make test: all passed"
 
-simulator: $(BIN)/.installed  ## run the KMI simulator on http://127.0.0.1:8700 (Ctrl-C stops it)
-	$(BIN)/python -m simulator --port 8700
+PORT ?= 8700
+simulator: $(BIN)/.installed  ## run the KMI simulator on http://127.0.0.1:$(PORT) (PORT=8700; Ctrl-C stops it)
+	$(BIN)/python -m simulator --port $(PORT)
 
 ASN ?= 22773
 MARKET ?= US
