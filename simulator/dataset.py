@@ -95,6 +95,14 @@ class Dataset:
         data = build_dataset(generate(seed=seed, ases=ases, **options), seed=seed, description=description, all_details=False)
         return cls(data, source="generated:%d:%d" % (seed, ases) + ("" if zipf is None else ":%g" % zipf))
 
+    @property
+    def name(self):
+        """A short name, for the X-KMI-Simulator header: 'routeviews' or 'small', the generator's spec, or the file's name."""
+        for name, file_name in NAMED.items():
+            if self.source == os.path.join(DATASETS_DIR, file_name):
+                return name
+        return self.source if self.source.startswith(GENERATED) else os.path.basename(self.source)
+
     def has_market(self, market_id):
         return market_id in self._market_ids
 

@@ -30,20 +30,26 @@ hostile kinds (what a proxy, a captive portal or a man-in-the-middle may send; a
   echo       answer ``status`` (default 401) with a gateway error whose message repeats the request's email and
              token in another letter case, and the email percent-encoded (as a careless proxy or API might)
 
-hostile answers (spec-valid JSON whose values would break what kentik.kmi writes; hostile.py holds the corpus):
-  hostile    answer as usual, then: ``names`` true puts the corpus into every name, country and message;
-             ``market_id`` (a string) replaces every market id; ``field`` and ``value`` set one field of the first
-             object that has it (an AS number of -5, a score of 2**32, ...). Meant with a large ``count``.
+data faults (answered as usual, then changed; meant with a large ``count``):
+  hostile    spec-valid JSON whose values would break what kentik.kmi writes (hostile.py holds the corpus): ``names``
+             true puts the corpus into every name, country and message; ``market_id`` (a string) replaces every
+             market id; ``field`` and ``value`` set one field of the first object that has it (an AS number of -5, a
+             score of 2**32, ...)
+  drift      a change a CI's drift gate should catch: in GetASNDetails answers the network ``asn`` loses the first
+             ``number`` (default 1) of its ``lose`` list (``providers``, ``peers`` or ``customers``)
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from urllib.parse import quote
 
 HOSTILE = ("redirect", "endless", "drip", "deep_json", "echo")
-KINDS = ("status", "reset", "stall", "truncated", "html", "empty", "badjson", "hostile") + HOSTILE
+DATA = ("hostile", "drift")
+KINDS = ("status", "reset", "stall", "truncated", "html", "empty", "badjson") + DATA + HOSTILE
+DRIFT_LISTS = ("providers", "peers", "customers")
 
 
 class FaultPlanError(ValueError):
@@ -68,6 +74,8 @@ class FaultPlan:
                 raise FaultPlanError("a status fault needs an integer status: %r" % (fault,))
             if fault["kind"] == "hostile" and not (fault.get("names") or isinstance(fault.get("market_id"), str) or "field" in fault):
                 raise FaultPlanError("a hostile fault needs names: true, a market_id (a string) or a field and a value: %r" % (fault,))
+            if fault["kind"] == "drift" and not (isinstance(fault.get("asn"), int) and fault.get("lose") in DRIFT_LISTS):
+                raise FaultPlanError("a drift fault needs an asn (an integer) and lose: one of %s: %r" % (", ".join(DRIFT_LISTS), fault))
             if fault["kind"] == "redirect" and not isinstance(fault.get("location"), str):
                 raise FaultPlanError("a redirect fault needs a location (a URL): %r" % (fault,))
             entry = dict(fault)
@@ -99,6 +107,15 @@ class FaultPlan:
     def pending(self):
         with self._lock:
             return [dict(f) for f in self._queue]
+
+
+def apply_drift(fault, answer):
+    """``answer`` (the simulator's, snake_case) with the ``drift`` fault's change; a new object."""
+    answer = copy.deepcopy(answer)
+    details = answer.get("asn_details")
+    if isinstance(details, dict) and details.get("asn") == fault["asn"] and details.get(fault["lose"]):
+        del details[fault["lose"]][: int(fault.get("number", 1))]
+    return answer
 
 
 def answer_hostile(handler, fault):

@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from simulator.dataset import DEFAULT, FAMILIES, INSIGHT_TYPES, RANK_TYPES, Dataset
-from simulator.faults import HOSTILE, FaultPlan, FaultPlanError, answer_hostile
+from simulator.faults import DATA, HOSTILE, FaultPlan, FaultPlanError, answer_hostile, apply_drift
 from simulator.gateway_json import FieldError, body_fields, encode, query_uint32
 from simulator.hostile import apply as apply_hostile
 from simulator.ratelimit import RateLimiter
@@ -228,8 +228,8 @@ class _Server(ThreadingHTTPServer):
                 self.open_connections -= 1
 
     def handle_error(self, request, client_address):
-        """A client that went away before its answer (a killed run) is routine here, not a traceback."""
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+        """A client that went away before its answer (a killed run), or refused our test certificate, is routine here."""
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError, ssl.SSLError)):
             super().handle_error(request, client_address)
 
 
@@ -278,6 +278,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body) if length is None else length))
+        self.send_header("X-KMI-Simulator", self.sim.dataset.name)  # so that whatever is made from it can say so
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.end_headers()
@@ -350,8 +351,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.sim.faults.latency:
             time.sleep(self.sim.faults.latency)
         fault = self.sim.faults.take(operation)
-        hostile = fault if fault and fault["kind"] == "hostile" else None
-        if fault and not hostile:
+        changed = fault if fault and fault["kind"] in DATA else None  # answered as usual, then changed
+        if fault and not changed:
             entry["fault"] = fault["kind"] if fault["kind"] != "status" else "status %d" % fault["status"]
             entry["status"] = self._apply_fault(fault)
             return
@@ -393,9 +394,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error(400, str(exc))
             return
         entry["status"] = 200
-        if hostile:
-            entry["fault"] = "hostile"
-            answer = apply_hostile(hostile, answer)
+        if changed:
+            entry["fault"] = changed["kind"]
+            answer = (apply_hostile if changed["kind"] == "hostile" else apply_drift)(changed, answer)
         self._send(200, encode(answer))
 
     def _apply_fault(self, fault):

@@ -48,6 +48,8 @@ def _requests():
 
 COLLECTION_VERSION = "0.1.0"
 USER_AGENT = "kentik.kmi/%s" % COLLECTION_VERSION
+# Where a decoded answer keeps the simulator's dataset name: no API field can be named so (proto JSON names have no '/').
+_SIMULATOR_FIELD = "kentik.kmi/simulator"
 GLOBAL_MARKET = "planet$earth"
 
 ENV_EMAIL = "KTAPI_AUTH_EMAIL"
@@ -84,18 +86,6 @@ def _segment(value):
     return quote(str(value), safe=_PATH_SAFE)
 
 
-def _details_query(relationship, ip, mutual_provider, mutual_customer, singlehomed_customer):
-    """Check GetASNDetails' options; return (relationship path segment, request body)."""
-    relationship = inputs.normalize_relationship(relationship)
-    body = {
-        "ip": inputs.normalize_ip(ip),
-        "mutualProvider": inputs.normalize_filter(mutual_provider, "mutual_provider"),
-        "mutualCustomer": inputs.normalize_filter(mutual_customer, "mutual_customer"),
-        "singlehomedCustomer": inputs.normalize_filter(singlehomed_customer, "singlehomed_customer"),
-    }
-    return relationship, body
-
-
 class KmiClient:
     """Client of the five KMI RPCs. Thread-safe; one per play or module run.
 
@@ -112,6 +102,10 @@ class KmiClient:
     file in that folder, shared by every process that uses the folder; without
     it, this client's own (_kmi_pacing.py). ``log(text)`` hears each retry, and a
     wait for the budget that goes past max_retry_wait.
+
+    ``simulator`` is None until an answer (fresh or from a cache) comes from the
+    kentik.kmi simulator; then the name of its dataset, so that output made from
+    it can say that the data is simulated.
     """
 
     def __init__(
@@ -180,6 +174,7 @@ class KmiClient:
         self._warn = warn or self.warnings.append
         self._log = log or (lambda text: None)
         self.request_count = 0
+        self.simulator = None
 
         self._headers = {
             "User-Agent": USER_AGENT,
@@ -248,7 +243,7 @@ class KmiClient:
     ):
         """GetASNDetails: return {asn, name, country_name, customers, providers, peers}."""
         asn = inputs.normalize_asn(asn)
-        relationship, body = _details_query(relationship, ip, mutual_provider, mutual_customer, singlehomed_customer)
+        relationship, body = inputs.details_query(relationship, ip, mutual_provider, mutual_customer, singlehomed_customer)
         market_id = self.resolve_market(market)["market_id"]
         return self._asn_details(market_id, asn, relationship, body)
 
@@ -269,7 +264,7 @@ class KmiClient:
         """
         numbers = inputs.normalize_asn_list(asns)
         workers = inputs.normalize_workers(workers)
-        relationship, body = _details_query(relationship, ip, mutual_provider, mutual_customer, singlehomed_customer)
+        relationship, body = inputs.details_query(relationship, ip, mutual_provider, mutual_customer, singlehomed_customer)
         market_id = self.resolve_market(market)["market_id"]
         with ThreadPoolExecutor(max_workers=min(workers, len(numbers))) as pool:
             return list(pool.map(lambda asn: self._asn_details(market_id, asn, relationship, body), numbers))
@@ -369,7 +364,9 @@ class KmiClient:
         An answer is checked before the cache keeps it, so a refused answer is never cached.
         """
         if self._cache is None:
-            return self._shape(operation, self._send(operation, method, path, params, body), fields)
+            data = self._send(operation, method, path, params, body)
+            self._note_simulator(data)
+            return self._shape(operation, data, fields)
         fresh = []
 
         def send():
@@ -378,7 +375,13 @@ class KmiClient:
             return data
 
         data = self._cache.fetch(self.cache_key(method, path, params, body), send, self._cache_secret)
+        self._note_simulator(data)
         return fresh[0] if fresh else self._shape(operation, data, fields)
+
+    def _note_simulator(self, data):
+        name = data.get(_SIMULATOR_FIELD)
+        if isinstance(name, str):
+            self.simulator = name
 
     def cache_key(self, method, path, params=None, body=None):
         """A digest that names one request of this account at this API; no secret is in it."""
@@ -483,24 +486,16 @@ class KmiClient:
             waited += delay
 
     def _decode(self, operation, resp, content, attempt, failures, waited):
-        """The decoded JSON object of a 2xx answer; anything else fails in one line."""
+        """The decoded JSON object of a 2xx answer, with the simulator's dataset when it sent it; anything else fails in one line."""
         if failures:
             self._warn(
                 "KMI %s succeeded after %d retries (%s); waited %.1f s in all."
                 % (operation, len(failures), ", ".join(failures), waited)
             )
-        hint, status = None, resp.status_code
-        if not content.strip():
-            problem = "HTTP %d with an empty body" % status
-        else:
-            try:
-                data = json.loads(content.decode("utf-8"))
-            except RecursionError:
-                problem = "it is nested too deeply"
-            except ValueError:
-                problem, hint = "HTTP %d with malformed JSON (%s)" % (status, http.describe_body(content, resp.headers.get("Content-Type"))), http.PROXY_HINT
-            else:
-                if isinstance(data, dict):
-                    return data
-                problem = "a JSON %s, not an object" % type(data).__name__
-        raise self._fail(operation, "the answer of %s is not valid KMI JSON: %s" % (operation, problem), attempts=attempt, hint=hint)
+        data, problem, hint = http.decode_answer(resp.status_code, content, resp.headers.get("Content-Type"))
+        if data is None:
+            raise self._fail(operation, "the answer of %s is not valid KMI JSON: %s" % (operation, problem), attempts=attempt, hint=hint)
+        simulator = http.simulator_name(resp.headers)
+        if simulator:
+            data[_SIMULATOR_FIELD] = simulator  # kept with the answer in the caches; _shape drops it
+        return data

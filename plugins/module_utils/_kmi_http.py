@@ -24,6 +24,9 @@ REDIRECT_HINT = (
     "a proxy, captive portal or moved endpoint answered, and credentials are never sent to another address"
 )
 
+# The kentik.kmi simulator names its dataset in this header of every answer; Kentik's API does not send it.
+SIMULATOR_HEADER = "X-KMI-Simulator"
+
 _CHUNK = 64 * 1024  # bytes read at a time: what the cap can be passed by before it is noticed
 _HOST_CHARS = re.compile(r"[^A-Za-z0-9.:\[\]-]")
 
@@ -97,6 +100,14 @@ def _shutdown(raw):
         sock.shutdown(socket.SHUT_RD)
 
 
+def simulator_name(headers):
+    """The dataset named by the simulator's header, fit for a report (at most 100 plain characters), or None."""
+    value = headers.get(SIMULATOR_HEADER)
+    if value is None:
+        return None
+    return re.sub(r"[^A-Za-z0-9._:$/+-]", "?", value.strip())[:100] or "unnamed"
+
+
 def redirect_host(location):
     """The host a redirect points to, fit for a one-line error (never the full URL: it may carry secrets)."""
     try:
@@ -155,6 +166,21 @@ def error_body(body, content_type):
         code = data.get("code")
         return (code if isinstance(code, int) and not isinstance(code, bool) else None), (str(message)[:500] if message else None), None
     return None, None, describe_body(body, content_type)
+
+
+def decode_answer(status, body, content_type):
+    """(the JSON object, None, None) of a 2xx answer's body; else (None, what is wrong with it, a hint or None)."""
+    if not body.strip():
+        return None, "HTTP %d with an empty body" % status, None
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except RecursionError:
+        return None, "it is nested too deeply", None
+    except ValueError:
+        return None, "HTTP %d with malformed JSON (%s)" % (status, describe_body(body, content_type)), PROXY_HINT
+    if isinstance(data, dict):
+        return data, None, None
+    return None, "a JSON %s, not an object" % type(data).__name__, None
 
 
 def describe_body(body, content_type):

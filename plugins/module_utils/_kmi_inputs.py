@@ -232,6 +232,18 @@ def normalize_insight_types(value, option="types"):
     return [_choice(item, option, INSIGHT_TYPES) for item in items]
 
 
+def details_query(relationship, ip, mutual_provider, mutual_customer, singlehomed_customer):
+    """Check GetASNDetails' options; return (relationship path segment, request body)."""
+    relationship = normalize_relationship(relationship)
+    body = {
+        "ip": normalize_ip(ip),
+        "mutualProvider": normalize_filter(mutual_provider, "mutual_provider"),
+        "mutualCustomer": normalize_filter(mutual_customer, "mutual_customer"),
+        "singlehomedCustomer": normalize_filter(singlehomed_customer, "singlehomed_customer"),
+    }
+    return relationship, body
+
+
 def normalize_market_text(value, option="market"):
     """Return the stripped market text (id, name or country code) before it is resolved."""
     if not isinstance(value, str) or not value.strip():

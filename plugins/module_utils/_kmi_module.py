@@ -49,6 +49,7 @@ def run_info(call, params, warn, cache=None, warn_once=None, ledger_folder=None,
     client = client_from_options(params.get, warn=warn, cache=cache, warn_once=warn_once, ledger_folder=ledger_folder, log=log)
     result = call.fetch(client, params)
     result[call.result_key] = apply_query(result[call.result_key], query)
+    result["source"] = {"api_url": client.base_url, "simulator": client.simulator}
     return result
 
 

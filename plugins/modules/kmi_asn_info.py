@@ -128,6 +128,11 @@ asn_details:
       providers: [{asn: 64496, name: ATLAS-BACKBONE Atlas Global Networks, score: 1697, singlehomed_customer: false,
                    mutual_customer: false, mutual_provider: false}]
       peers: [{asn: 64500, name: COASTLINK CoastLink Communications, pfx_count: 2}]
+source:
+  description: "Where the answer came from: C(api_url), the API's base URL; C(simulator), the kentik.kmi simulator's dataset, or null."
+  returned: success
+  type: dict
+  sample: {api_url: "http://127.0.0.1:8700", simulator: routeviews}
 """
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import InfoCall, run_info_module

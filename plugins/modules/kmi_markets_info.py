@@ -65,6 +65,11 @@ markets:
       type: str
       sample: Global
   sample: [{"market_id": "planet$earth", "name": "Global"}]
+source:
+  description: "Where the answer came from: C(api_url), the API's base URL; C(simulator), the kentik.kmi simulator's dataset, or null."
+  returned: success
+  type: dict
+  sample: {api_url: "http://127.0.0.1:8700", simulator: routeviews}
 """
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import InfoCall, run_info_module

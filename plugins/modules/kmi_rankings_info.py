@@ -93,6 +93,11 @@ invalid_count:
   returned: success
   type: int
   sample: 0
+source:
+  description: "Where the answer came from: C(api_url), the API's base URL; C(simulator), the kentik.kmi simulator's dataset, or null."
+  returned: success
+  type: dict
+  sample: {api_url: "http://127.0.0.1:8700", simulator: routeviews}
 """
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_inputs import RANK_TYPES

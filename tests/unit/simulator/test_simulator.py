@@ -109,6 +109,13 @@ def test_valid_credentials_get_200(http, sim):
     assert response.json()["markets"]
 
 
+def test_every_answer_names_the_simulators_dataset(http, sim):
+    answers = (_get(http, sim, MARKETS), _post(http, sim, RANKINGS), _get(http, sim, MARKETS, headers={}), _get(http, sim, "/nothing"))
+    assert [answer.status_code for answer in answers] == [200, 200, 401, 404]
+    assert {answer.headers["X-KMI-Simulator"] for answer in answers} == {"small"}
+    assert Simulator(dataset="routeviews").dataset.name == "routeviews"
+
+
 # ----------------------------------------------------------------- routing
 
 
@@ -287,6 +294,28 @@ def test_reset_clears_log_faults_and_rate_limit(http, sim):
 
 
 # ------------------------------------------------------------------- faults
+
+
+def test_a_drift_fault_takes_relationships_from_one_network(http, sim):
+    before = _details(http, sim, 64501)
+    other = _details(http, sim, 64499)
+    assert before["providers"] and before["peers"]
+    _set_faults(http, sim, {"faults": [{"kind": "drift", "asn": 64501, "lose": "peers", "number": 1,
+                                        "operation": "GetASNDetails", "count": 3}]})
+    assert _get(http, sim, MARKETS).status_code == 200  # another RPC: untouched, and the fault not used
+    after = _details(http, sim, 64501)
+    assert after["peers"] == before["peers"][1:] and after["providers"] == before["providers"]
+    assert _details(http, sim, 64499) == other
+    assert [entry["fault"] for entry in sim.log()[-3:]] == [None, "drift", "drift"]
+    assert _details(http, sim, 64501)["peers"] == before["peers"][1:]  # the third and last
+    assert _details(http, sim, 64501) == before
+
+
+@pytest.mark.parametrize("fault", [{"kind": "drift", "lose": "peers"}, {"kind": "drift", "asn": 64501, "lose": "siblings"}])
+def test_a_drift_fault_says_what_it_needs(http, sim, fault):
+    response = http.post(sim.url + "/_sim/faults", json={"faults": [fault]}, timeout=5)
+    assert response.status_code == 400
+    assert "a drift fault needs an asn (an integer) and lose: one of providers, peers, customers" in response.text
 
 
 @pytest.mark.parametrize("status, code", [(500, 13), (502, 14), (503, 14), (504, 4), (401, 16), (404, 5)])

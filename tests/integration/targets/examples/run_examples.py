@@ -11,11 +11,14 @@ the EXAMPLES of every module, lookup and filter. What is run, in the order of ea
   written to that file instead, for a later command of the same page to run;
 - a YAML block that is a list of tasks: after the playbook before it on the same page, as more of that play's tasks
   (the guides build a play up in steps); with no playbook before it, as the tasks of a play on localhost (EXAMPLES);
-- each ``ansible-playbook`` command of a bash or console block (a ``$ `` prompt in console blocks), in the shell;
+- each ``ansible-playbook`` command of a bash or console block (a ``$ `` prompt in console blocks), and each
+  ``curl`` to ``$KTAPI_URL`` (the simulator of the README's export line), in the shell; one that ends in
+  ``# fails: TEXT`` must fail and say TEXT (a CI gate that is meant to go red);
 - a Python block, with the folder that holds ansible_collections/ on PYTHONPATH, as the README says.
 Other YAML (variables, a CI definition, an AWX credential type) and other commands (make, pip, starting the simulator)
 are not run. The environment is the README's ``export`` line: KTAPI_URL, KTAPI_AUTH_EMAIL, KTAPI_AUTH_TOKEN. The
-simulator runs on the default dataset, except for the pages in SMALL_DATASET, which start it with ``--dataset small``;
+simulator runs on the default dataset, except for the pages in SMALL_DATASET, which start it with ``--dataset small``,
+and is reset (log, faults) before each page;
 ``http://127.0.0.1:8700`` in an example becomes the address of the simulator this test started. Playbooks for a
 group of hosts (``hosts: routers``) get an inventory of three such hosts with the variables the examples use.
 """
@@ -30,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import urllib.request
 
 import yaml
 
@@ -53,6 +57,7 @@ ansible_python_interpreter="{{ ansible_playbook_python }}"
 _FENCE = re.compile(r"^```(\w[\w+-]*)?\s*$")
 _RST_BLOCK = re.compile(r"^(\s*)\.\. code-block:: *([\w+-]+)\s*$")
 _FILE_NAME = re.compile(r"^# (\w[\w.-]*\.ya?ml)\s*$")
+_FAILS = re.compile(r"\s#\s*fails:\s*(.+)$")
 
 
 class Block:
@@ -143,7 +148,8 @@ def _commands(block):
             continue
         commands.append((pending + line).strip())
         pending = ""
-    return [command for command in commands if command.startswith("ansible-playbook ")]
+    return [command for command in commands if command.startswith("ansible-playbook ")
+            or (command.startswith("curl ") and "$KTAPI_URL" in command)]
 
 
 def steps(blocks):
@@ -185,6 +191,7 @@ def run_page(page, page_steps, url, collections_root, inventory):
     results = []
     env = dict(os.environ, KTAPI_URL=url, KTAPI_AUTH_EMAIL="sim@example.com", KTAPI_AUTH_TOKEN="sim-token",
                ANSIBLE_INVENTORY=inventory, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
+    urllib.request.urlopen(urllib.request.Request(url + "/_sim/reset", data=b"", method="POST"), timeout=10).close()
     with tempfile.TemporaryDirectory(prefix="kmi-example-") as folder:
         for number, (what, kind, payload, where) in enumerate(page_steps, 1):
             if kind == "file":
@@ -209,6 +216,10 @@ def run_page(page, page_steps, url, collections_root, inventory):
                 output, failed = done.stdout.decode("utf-8", "replace"), done.returncode != 0
             except subprocess.TimeoutExpired:
                 output, failed = "timed out after %d s" % TIMEOUT, True
+            meant = _FAILS.search(payload) if kind == "shell" else None
+            if meant and not output.startswith("timed out"):  # a gate meant to go red: it must, and say why
+                failed = not failed or meant.group(1).strip() not in output
+                output = "expected to fail and say %r:\n%s" % (meant.group(1).strip(), output)
             results.append((where, what, output if failed else None))
             print("%-6s %s %s (%s)" % ("FAIL" if failed else "ok", where, what, page), flush=True)
     return results

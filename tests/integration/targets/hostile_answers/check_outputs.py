@@ -13,6 +13,7 @@ Each file is read with its own parser, and must have the structure of the normal
 import collections
 import csv
 import glob
+import io
 import importlib
 import json
 import os
@@ -49,7 +50,10 @@ def config_skeleton(text):
 
 
 def csv_rows(path):
-    rows = list(csv.reader(open(path, encoding="utf-8", newline="")))
+    text = open(path, encoding="utf-8", newline="").read()
+    if not text.startswith("# SIMULATED data from the kentik.kmi KMI simulator"):
+        fail("%s: made from the simulator, its first row does not say so: %r" % (path, text[:60]))
+    rows = list(csv.reader(io.StringIO(text.split("\n", 1)[1])))  # after the comment row, as pandas' comment='#' reads it
     for row in rows[1:]:
         if len(row) != len(rows[0]):
             fail("%s: a row of %d cells, the header has %d: %r" % (path, len(row), len(rows[0]), row[:3]))
@@ -114,8 +118,8 @@ def check_files(normal, hostile, corpus):
             fail("%s/data.json: a name that is not one printable line: %r" % (hostile, text[:60]))
     if corpus.JINJA not in names:
         fail("%s/data.json: the corpus's Jinja name is not among the names as it was sent" % hostile)
-    for kind in ("modules", "lookups"):
-        if sorted(data[kind]["rankings"]) != ["invalid_count", "market", "rankings"]:
+    for kind, keys in (("modules", ["invalid_count", "market", "rankings", "source"]), ("lookups", ["invalid_count", "market", "rankings"])):
+        if sorted(data[kind]["rankings"]) != keys:
             fail("%s/data.json: the %s' ranking result has keys %s" % (hostile, kind, sorted(data[kind]["rankings"])))
     for path in glob.glob(os.path.join(hostile, "**", "*"), recursive=True):
         if os.path.isfile(path) and "uid=" in read(path):

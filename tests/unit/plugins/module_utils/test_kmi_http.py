@@ -184,3 +184,18 @@ def test_shutdown_ends_a_blocked_read(modern):
     assert got == [b""] and not reader.is_alive()
     ours.close()
     theirs.close()
+
+
+@pytest.mark.parametrize(
+    "headers, name",
+    [
+        ({}, None),
+        ({"X-KMI-Simulator": "routeviews"}, "routeviews"),
+        ({"X-KMI-Simulator": "generated:1:75000"}, "generated:1:75000"),
+        ({"X-KMI-Simulator": "<script>x</script> \u00e9"}, "?script?x?/script???"),
+        ({"X-KMI-Simulator": "a" * 300}, "a" * 100),
+        ({"X-KMI-Simulator": "  "}, "unnamed"),
+    ],
+)
+def test_the_simulators_dataset_name_is_read_plain_and_bounded(headers, name):
+    assert http.simulator_name(headers) == name

@@ -50,6 +50,7 @@ def _run(module, sim, capsys, **args):
 def test_markets_info(sim, capsys):
     code, result, dummy = _run(kmi_markets_info, sim, capsys)
     assert code == 0 and result["changed"] is False
+    assert result["source"] == {"api_url": sim.url, "simulator": "small"}  # what is made from it can say it is simulated
     assert {"market_id": "country$de", "name": "Germany"} in result["markets"]
     code, result, dummy = _run(kmi_markets_info, sim, capsys, name=["germany", "planet$earth"])
     assert [m["market_id"] for m in result["markets"]] == ["planet$earth", "country$de"]

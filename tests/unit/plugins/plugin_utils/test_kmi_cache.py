@@ -117,6 +117,18 @@ def test_two_clients_of_one_run_send_each_request_once(sim, cached_client, run_d
         assert TOKEN.encode() not in data and EMAIL.encode() not in data, path
 
 
+def test_an_answer_from_the_cache_still_says_it_came_from_the_simulator(sim, cached_client):
+    first = cached_client()
+    assert first.simulator is None
+    first.list_markets()
+    second = cached_client()
+    assert second.get_rankings("Global", limit=3)["rankings"] and _ops(sim) == ["ListMarkets", "GetRankings"]
+    assert first.simulator == "small"
+    third = cached_client()
+    third.get_rankings("Global", limit=3)  # from the run cache: nothing sent
+    assert _ops(sim) == ["ListMarkets", "GetRankings"] and third.simulator == "small"
+
+
 def test_run_cache_dir_is_in_ansible_local_tmp(monkeypatch, tmp_path):
     monkeypatch.setattr(C, "DEFAULT_LOCAL_TMP", str(tmp_path / "ansible-local-1"), raising=False)
     assert run_cache_dir() == str(tmp_path / "ansible-local-1" / "kentik_kmi_cache")
