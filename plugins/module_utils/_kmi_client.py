@@ -194,9 +194,9 @@ class KmiClient:
         """ListMarkets: return [{market_id, name}]."""
         return self._call("ListMarkets", response.LIST_MARKETS, "GET", "/markets")["markets"]
 
-    def resolve_market(self, market, option="market"):
+    def resolve_market(self, market):
         """Return {market_id, name} for a market id, name (any case) or ISO country code."""
-        text = inputs.normalize_market_text(market, option)
+        text = inputs.normalize_market_text(market)
         markets = self._market_list()
         lowered = text.lower()
         for key in ("market_id", "name"):
@@ -209,9 +209,9 @@ class KmiClient:
                 return {"market_id": entry["market_id"], "name": entry["name"]}
         hint = inputs.did_you_mean(text, [m["name"] for m in markets] + [m["market_id"] for m in markets])
         raise KmiInputError(
-            "%s: %r is not a KMI market (by id, name or ISO country code); %d markets exist, "
-            "list them with kentik.kmi.kmi_markets_info.%s" % (option, text, len(markets), hint),
-            option=option,
+            "market: %r is not a KMI market (by id, name or ISO country code); %d markets exist, "
+            "list them with kentik.kmi.kmi_markets_info.%s" % (text, len(markets), hint),
+            option="market",
         )
 
     def get_rankings(self, market, rank_type="customer_base", ip="v4", limit=600):
