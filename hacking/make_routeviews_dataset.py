@@ -17,13 +17,14 @@ Then, in order:
 1. every AS path of every RIB entry is read; prepending is collapsed; paths with loops,
    AS_SETs or reserved AS numbers are left out, and so is each path's first AS (the vantage
    point, whose links the summit rule misreads);
-2. AS relationships are inferred with Gao's valley-free heuristic, seeded by a CAIDA-style
-   clique: the largest fully linked set among the 10 ASes of highest transit degree, extended
-   greedily over the top 50, is the peering core; on every other path, the AS of highest
-   transit degree is the summit, links below it towards the origin are customer → provider,
-   links below it towards the vantage point provider → customer; a link seen only next to the
-   summit between ASes of comparable degree (ratio under 60) is peering, otherwise the
-   majority of the votes decides; a clique member never buys transit (such a link is peering);
+2. AS relationships are inferred after CAIDA's AS Rank method (Luckie et al., IMC 2013), v4
+   and v6 paths together: the clique (see find_clique) is the transit-free core and buys
+   transit from nobody; on every other path, the AS of highest transit degree is the summit,
+   links below it towards the origin are customer → provider, links below it towards the
+   vantage point provider → customer; a link seen only next to the summit between ASes of
+   comparable degree (ratio under 60) is peering, otherwise the majority of the votes decides;
+   a customer of higher transit degree than its provider needs MANY_TIMES more paths for than
+   against, else the link is peering (a route leak or a peer's routes passed on);
 3. each prefix of the slices is located with the location database (the anycast flag or no
    country: global market only), failing that with its origin's registration country;
 4. simulator/scoring.py scores the result per market and IP family (the formulas are in its
@@ -61,6 +62,8 @@ PACKAGES = {"python3-pyasn": "1.6.1-3+b3", "libloc-database": "0~20221029-1", "p
 RIBS = (("v4", "rib.20140523.0600_firstMB.bz2"), ("v6", "rib6.20151101.0600_firstMB.bz2"))
 TARGET = os.path.join(ROOT, "simulator", "datasets", "routeviews.json.gz")
 SEED = 20140523
+# A customer of higher transit degree than its provider needs this many times more paths for than against.
+MANY_TIMES = 10
 # Widely published list of transit-free ("tier 1") networks of the time, to check the inferred clique against.
 PUBLISHED_TIER1 = {174, 209, 701, 1239, 1299, 2828, 2914, 3257, 3320, 3356, 3549, 5511, 6453, 6461, 6762, 6830, 7018, 12956}
 DESCRIPTION = (
@@ -162,29 +165,37 @@ def _transit_degrees(paths):
     return {asn: len(transit.get(asn, ())) for asn in neighbours}, {asn: len(n) for asn, n in neighbours.items()}, neighbours
 
 
-def find_clique(order, neighbours):
-    """The largest fully linked set among the 10 first of ``order``, extended greedily over the first 50."""
+def find_clique(order, links):
+    """The transit-free core: CAIDA's clique, tolerant of one link no vantage point sees.
+
+    The core is the largest set of the 10 ASes of highest transit degree in which each member is
+    linked to every other but at most one (a peering dispute such as Cogent and Hurricane
+    Electric's, or a link the slices miss). Each next AS of the first 50 joins when it is linked
+    to every member of that core but at most one.
+    """
+
+    def missing(asn, group):
+        return sum(1 for other in group if other != asn and other not in links.get(asn, ()))
+
     top = order[:10]
-    best = []
+    core = []
     for size in range(len(top), 0, -1):
-        for group in itertools.combinations(top, size):
-            if all(b in neighbours[a] for a, b in itertools.combinations(group, 2)):
-                best = list(group)
-                break
-        if best:
+        core = next((list(group) for group in itertools.combinations(top, size) if all(missing(a, group) <= 1 for a in group)), [])
+        if core:
             break
-    for asn in order[10:50]:
-        if all(asn in neighbours[member] for member in best):
-            best.append(asn)
-    return set(best)
+    return set(core) | {asn for asn in order[10:50] if missing(asn, core) <= 1}
 
 
-def infer_relationships(paths):
-    """Return (transit links as {(customer, provider)}, peer links as {frozenset}, clique, transit degree)."""
-    transit_degree, degree, neighbours = _transit_degrees(paths)
+def infer_relationships(paths, links):
+    """Return (transit links as {(customer, provider)}, peer links as {frozenset}, clique, transit degree).
+
+    ``paths`` are the distinct paths without their vantage point; ``links`` is {asn: its neighbours}
+    over the whole paths (a link the vantage point has is a link too).
+    """
+    transit_degree, degree, dummy = _transit_degrees(paths)
     order = sorted(degree, key=lambda a: (-transit_degree[a], -degree[a], a))
     rank = {asn: position for position, asn in enumerate(order)}
-    clique = find_clique(order, neighbours)
+    clique = find_clique(order, links)
     votes, summit_votes, seen, at_summit = {}, {}, {}, {}
     for path in paths:
         top = min(range(len(path)), key=lambda i: rank[path[i]])
@@ -213,9 +224,12 @@ def infer_relationships(paths):
                 continue
             up, down = summit_votes.get((one, other), 0), summit_votes.get((other, one), 0)
         customer, provider = (one, other) if up > down else (other, one)
-        if up == down or customer in clique:
-            # Equal evidence both ways (siblings or peers), or a clique member that would buy transit, which
-            # the transit-free core does not: peering is the safer guess.
+        votes_for, votes_against = max(up, down), min(up, down)
+        outgrows = transit_degree[customer] > transit_degree[provider] and votes_for < MANY_TIMES * (votes_against + 1)
+        if up == down or customer in clique or outgrows:
+            # Equal evidence both ways (siblings or peers), a clique member that would buy transit, which the
+            # transit-free core does not, or a customer larger than its provider on thin evidence (a route
+            # leak, or a peer's routes passed on): peering is the safer guess.
             peering.add(link)
         else:
             transit.add((customer, provider))
@@ -286,7 +300,8 @@ def build(work):
     # links (a vantage point that hears a peer's routes looks like that peer's provider), so, as CAIDA
     # does, relationships are inferred from the path without it.
     unique_paths = sorted({path[1:] for path in paths if len(path) > 2})
-    transit, peering, clique, transit_degree = infer_relationships(unique_paths)
+    dummy, dummy2, links = _transit_degrees(sorted(set(paths)))
+    transit, peering, clique, transit_degree = infer_relationships(unique_paths, links)
 
     topology = Topology()
     for customer, provider in transit:
