@@ -8,7 +8,8 @@ apt-get (Debian) and nothing installed: it downloads four Debian packages with
 ``apt-get download`` and unpacks them with ``dpkg -x`` into a work folder:
 
 * python3-pyasn: two RouteViews RIB slices (the first MB of route-views2's MRT dumps of
-  2014-05-23 06:00 for IPv4 and 2015-11-01 06:00 for IPv6), AS names with registration country
+  2014-05-23 06:00 for IPv4 and 2015-11-01 06:00 for IPv6), the full prefix-to-origin tables
+  made from route-views2 dumps of 2014-05-13 and 2015-11-01, AS names with registration country
   (``asnames.json``), and ``mrtx.py``, pyasn's pure-Python MRT reader, which this script loads;
 * libloc-database, python3-location, libloc1: IPFire's location database and its Python reader.
 
@@ -25,8 +26,11 @@ Then, in order:
    comparable degree (ratio under 60) is peering, otherwise the majority of the votes decides;
    a customer of higher transit degree than its provider needs MANY_TIMES more paths for than
    against, else the link is peering (a route leak or a peer's routes passed on);
-3. each prefix of the slices is located with the location database (the anycast flag or no
-   country: global market only), failing that with its origin's registration country;
+3. every prefix counts: those of pyasn's full prefix-to-origin tables (IPv4 of 2014-05-13, the
+   IPv6 lines of 2015-11-01's) and the slices' own; each is located with the location database
+   (the anycast flag or no country: global market only), failing that with its origin's
+   registration country. An origin with no link in the slices cannot be placed under a
+   provider: its prefixes are left out, and the share they leave out of each market is printed;
 4. simulator/scoring.py scores the result per market and IP family (the formulas are in its
    docstring) and writes the dataset. Growth, rank change, score change and insights come
    from a seeded synthetic churn, since no public source has KMI's history.
@@ -43,6 +47,7 @@ import glob
 import gzip
 import hashlib
 import importlib.util
+import ipaddress
 import itertools
 import json
 import os
@@ -54,12 +59,14 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from simulator.scoring import build_dataset  # noqa: E402  pylint: disable=wrong-import-position
+from simulator.scoring import build_dataset, market_ids, prefix_weight  # noqa: E402  pylint: disable=wrong-import-position
 from simulator.topology import Topology  # noqa: E402  pylint: disable=wrong-import-position
 
 # Pinned (Debian 12): another version would give another dataset. The builder stops if apt cannot get these.
 PACKAGES = {"python3-pyasn": "1.6.1-3+b3", "libloc-database": "0~20221029-1", "python3-location": "0.9.16-2", "libloc1": "0.9.16-2"}
 RIBS = (("v4", "rib.20140523.0600_firstMB.bz2"), ("v6", "rib6.20151101.0600_firstMB.bz2"))
+# pyasn's full prefix-to-origin tables: IPv4 of 2014-05-13, and the IPv6 lines of 2015-11-01's.
+TABLES = (("v4", "ipasn_20140513.dat.gz"), ("v6", "ipasn6_20151101.dat.gz"))
 TARGET = os.path.join(ROOT, "simulator", "datasets", "routeviews.json.gz")
 SEED = 20140523
 # A customer of higher transit degree than its provider needs this many times more paths for than against.
@@ -68,9 +75,10 @@ MANY_TIMES = 10
 PUBLISHED_TIER1 = {174, 209, 701, 1239, 1299, 2828, 2914, 3257, 3320, 3356, 3549, 5511, 6453, 6461, 6762, 6830, 7018, 12956}
 DESCRIPTION = (
     "Mini-KMI computed from real RouteViews BGP paths (route-views2 RIB slices of 2014-05-23 for IPv4 and "
-    "2015-11-01 for IPv6, as shipped by Debian's python3-pyasn; RouteViews data CC BY 4.0), AS names from pyasn's "
+    "2015-11-01 for IPv6, and prefix-to-origin tables of 2014-05-13 and 2015-11-01, as shipped by Debian's python3-pyasn; "
+    "RouteViews data CC BY 4.0), AS names from pyasn's "
     "asnames.json (MIT), prefix locations from IPFire's location database of 2022-10-29 (CC BY-SA 4.0). "
-    "Relationships inferred with Gao's valley-free heuristic and a CAIDA-style clique. Scores, ranks and flags are "
+    "Relationships inferred after CAIDA's AS Rank method; origins with no path in the slices are left out. Scores, ranks and flags are "
     "computed with KMI's published formulas; customer growth, rank and score changes and insights are SYNTHETIC "
     "(seeded churn). Built by hacking/make_routeviews_dataset.py."
 )
@@ -186,18 +194,20 @@ def find_clique(order, links):
     return set(core) | {asn for asn in order[10:50] if missing(asn, core) <= 1}
 
 
-def infer_relationships(paths, links):
+def infer_relationships(paths):
     """Return (transit links as {(customer, provider)}, peer links as {frozenset}, clique, transit degree).
 
-    ``paths`` are the distinct paths without their vantage point; ``links`` is {asn: its neighbours}
-    over the whole paths (a link the vantage point has is a link too).
+    ``paths`` are the distinct whole paths, the vantage point first. Links count over whole paths (a
+    link the vantage point has is a link too); votes and degrees over the paths without it.
     """
-    transit_degree, degree, dummy = _transit_degrees(paths)
+    dummy, dummy2, links = _transit_degrees(paths)
+    inner = sorted({path[1:] for path in paths if len(path) > 2})
+    transit_degree, degree, dummy = _transit_degrees(inner)
     order = sorted(degree, key=lambda a: (-transit_degree[a], -degree[a], a))
     rank = {asn: position for position, asn in enumerate(order)}
     clique = find_clique(order, links)
     votes, summit_votes, seen, at_summit = {}, {}, {}, {}
-    for path in paths:
+    for path in inner:
         top = min(range(len(path)), key=lambda i: rank[path[i]])
         for index in range(len(path) - 1):
             left, right = path[index], path[index + 1]
@@ -295,13 +305,12 @@ def build(work):
             paths.extend(cleaned)
             first = sorted({p[-1] for p in cleaned})  # the origin most paths agree on
             origin = max(first, key=lambda a: (sum(p[-1] == a for p in cleaned), -a))
-            origins[(family, prefix)] = origin
+            origins[(family, _canonical(prefix))] = origin
     # The first AS of each path is the RouteViews peer (the vantage point). Gao's summit rule misreads its
     # links (a vantage point that hears a peer's routes looks like that peer's provider), so, as CAIDA
     # does, relationships are inferred from the path without it.
-    unique_paths = sorted({path[1:] for path in paths if len(path) > 2})
-    dummy, dummy2, links = _transit_degrees(sorted(set(paths)))
-    transit, peering, clique, transit_degree = infer_relationships(unique_paths, links)
+    unique_paths = sorted(set(paths))
+    transit, peering, clique, transit_degree = infer_relationships(unique_paths)
 
     topology = Topology()
     for customer, provider in transit:
@@ -309,17 +318,27 @@ def build(work):
     for link in peering:
         one, other = sorted(link)
         topology.add_peering(one, other)
+    # Every prefix counts: the full prefix-to-origin tables, and the slices' prefixes they lack. An origin
+    # with no link in the slices cannot be placed under a provider: its prefixes are left out, and counted.
+    placed = set(topology.asns()) | set(origins.values())
+    for family, table in TABLES:
+        for prefix, origin in read_table(os.path.join(data_dir, table), family):
+            origins.setdefault((family, prefix), origin)
     located = {"geo": 0, "registration": 0, "global": 0}
+    unplaced = []
     for (family, prefix), origin in sorted(origins.items()):
         country = _locate(location, database, prefix)
         if country is None:
             country = names.get(origin, ("", ""))[1]
-            located["registration" if country else "global"] += 1
-        elif country:
-            located["geo"] += 1
+            how = "registration" if country else "global"
         else:
-            located["global"] += 1
-        topology.prefixes.setdefault(origin, []).append((family, int(prefix.split("/")[1]), country))
+            how = "geo" if country else "global"
+        entry = (family, int(prefix.split("/")[1]), country)
+        if origin in placed:
+            located[how] += 1
+            topology.prefixes.setdefault(origin, []).append(entry)
+        else:
+            unplaced.append(entry)
     for asn in topology.asns():
         name, country = names.get(asn, ("AS%d" % asn, ""))
         topology.names[asn] = (name, country)
@@ -330,9 +349,46 @@ def build(work):
             topology.countries[code] = (entry.name, entry.continent_code or "")
 
     dataset = build_dataset(topology, seed=SEED, description=DESCRIPTION)
-    stats = _stats(topology, transit, peering, clique, transit_degree, unique_paths, counts, located, dataset)
+    inner_paths = sorted({path[1:] for path in unique_paths if len(path) > 2})
+    stats = _stats(topology, transit, peering, clique, transit_degree, inner_paths, counts, located, dataset)
+    stats["prefixes_left_out"] = len(unplaced)
+    stats["left_out"] = _left_out(topology, unplaced, dataset)
     stats["seconds"] = round(time.time() - started, 1)
+    build.topology = topology  # for a developer's look after a run
     return dataset, stats
+
+
+def read_table(path, family):
+    """Yield (prefix, origin AS) of one family ("v4", "v6") from a pyasn IP-to-ASN table (``prefix<TAB>asn`` lines)."""
+    with gzip.open(path, "rt", encoding="ascii") as handle:
+        for line in handle:
+            fields = line.split()
+            if len(fields) == 2 and not line.startswith(";") and (":" in fields[0]) == (family == "v6"):
+                yield fields[0], int(fields[1])
+
+
+def _canonical(prefix):
+    return ipaddress.ip_network(prefix, strict=False).compressed
+
+
+def _left_out(topology, unplaced, dataset):
+    """{market: {family: [share of the prefixes, share of their weight]}} that origins with no path leave out."""
+    totals = {}
+    for prefixes, is_out in [(p, False) for p in topology.prefixes.values()] + [(unplaced, True)]:
+        for family, length, country in prefixes:
+            for market in market_ids(topology, country):
+                count = totals.setdefault(market, {}).setdefault(family, [0, 0, 0, 0])
+                weight = prefix_weight(family, length)
+                count[0] += 1
+                count[1] += weight
+                if is_out:
+                    count[2] += 1
+                    count[3] += weight
+    kept = {m["market_id"] for m in dataset["markets"]}
+    return {
+        market: {family: [round(c[2] / c[0], 3), round(c[3] / c[1], 3)] for family, c in sorted(families.items())}
+        for market, families in sorted(totals.items()) if market in kept
+    }
 
 
 def _locate(location, database, prefix):
