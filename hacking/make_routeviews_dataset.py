@@ -354,7 +354,6 @@ def build(work):
     stats["prefixes_left_out"] = len(unplaced)
     stats["left_out"] = _left_out(topology, unplaced, dataset)
     stats["seconds"] = round(time.time() - started, 1)
-    build.topology = topology  # for a developer's look after a run
     return dataset, stats
 
 

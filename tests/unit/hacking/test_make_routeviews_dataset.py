@@ -78,3 +78,16 @@ def test_the_provider_graph_has_no_cycle(inferred):
 
     for asn in list(providers):
         above(asn, {asn})
+
+
+def test_the_prefixes_of_origins_with_no_path_are_counted_as_left_out_per_market():
+    topology = builder.Topology()
+    topology.countries["DE"] = ("Germany", "EU")
+    topology.prefixes[64500] = [("v4", 24, "DE"), ("v6", 48, "")]
+    unplaced = [("v4", 16, "DE"), ("v4", 24, "")]
+    markets = {"markets": [{"market_id": m} for m in ("planet$earth", "continent$europe", "country$de")]}
+    left_out = builder._left_out(topology, unplaced, markets)
+    # A /16 weighs 729, a /24 1: in Germany one prefix of two is left out, 729 of 730 by weight.
+    assert left_out["country$de"] == {"v4": [0.5, 0.999]}
+    assert left_out["continent$europe"] == {"v4": [0.5, 0.999]}
+    assert left_out["planet$earth"] == {"v4": [0.667, 0.999], "v6": [0.0, 0.0]}
