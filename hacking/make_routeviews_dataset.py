@@ -194,6 +194,11 @@ def find_clique(order, links):
     return set(core) | {asn for asn in order[10:50] if missing(asn, core) <= 1}
 
 
+def without_vantage_points(paths):
+    """The distinct paths without their first AS (the vantage point), each with a link left."""
+    return sorted({path[1:] for path in paths if len(path) > 2})
+
+
 def infer_relationships(paths):
     """Return (transit links as {(customer, provider)}, peer links as {frozenset}, clique, transit degree).
 
@@ -201,7 +206,7 @@ def infer_relationships(paths):
     link the vantage point has is a link too); votes and degrees over the paths without it.
     """
     dummy, dummy2, links = _transit_degrees(paths)
-    inner = sorted({path[1:] for path in paths if len(path) > 2})
+    inner = without_vantage_points(paths)
     transit_degree, degree, dummy = _transit_degrees(inner)
     order = sorted(degree, key=lambda a: (-transit_degree[a], -degree[a], a))
     rank = {asn: position for position, asn in enumerate(order)}
@@ -349,8 +354,7 @@ def build(work):
             topology.countries[code] = (entry.name, entry.continent_code or "")
 
     dataset = build_dataset(topology, seed=SEED, description=DESCRIPTION)
-    inner_paths = sorted({path[1:] for path in unique_paths if len(path) > 2})
-    stats = _stats(topology, transit, peering, clique, transit_degree, inner_paths, counts, located, dataset)
+    stats = _stats(topology, transit, peering, clique, transit_degree, without_vantage_points(unique_paths), counts, located, dataset)
     stats["prefixes_left_out"] = len(unplaced)
     stats["left_out"] = _left_out(topology, unplaced, dataset)
     stats["seconds"] = round(time.time() - started, 1)
@@ -372,22 +376,25 @@ def _canonical(prefix):
 
 def _left_out(topology, unplaced, dataset):
     """{market: {family: [share of the prefixes, share of their weight]}} that origins with no path leave out."""
-    totals = {}
-    for prefixes, is_out in [(p, False) for p in topology.prefixes.values()] + [(unplaced, True)]:
-        for family, length, country in prefixes:
-            for market in market_ids(topology, country):
-                count = totals.setdefault(market, {}).setdefault(family, [0, 0, 0, 0])
-                weight = prefix_weight(family, length)
-                count[0] += 1
-                count[1] += weight
-                if is_out:
-                    count[2] += 1
-                    count[3] += weight
+
+    def tally(prefix_lists):
+        counts = {}  # (market, family) -> [prefixes, weight]
+        for prefixes in prefix_lists:
+            for family, length, country in prefixes:
+                for market in market_ids(topology, country):
+                    count = counts.setdefault((market, family), [0, 0])
+                    count[0] += 1
+                    count[1] += prefix_weight(family, length)
+        return counts
+
+    placed, out = tally(topology.prefixes.values()), tally([unplaced])
     kept = {m["market_id"] for m in dataset["markets"]}
-    return {
-        market: {family: [round(c[2] / c[0], 3), round(c[3] / c[1], 3)] for family, c in sorted(families.items())}
-        for market, families in sorted(totals.items()) if market in kept
-    }
+    shares = {}
+    for market, family in sorted(set(placed) | set(out)):
+        if market in kept:
+            mine, theirs = placed.get((market, family), [0, 0]), out.get((market, family), [0, 0])
+            shares.setdefault(market, {})[family] = [round(theirs[i] / (mine[i] + theirs[i]), 3) for i in (0, 1)]
+    return shares
 
 
 def _locate(location, database, prefix):
