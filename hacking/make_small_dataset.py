@@ -8,11 +8,13 @@ lengths only. The topology is written out below; the scores follow the rules
 Kentik publishes for KMI, on this toy topology:
   prefix weight      (1 + 24 - len)^3 for v4, (1 + 48 - len)^3 for v6
   retail             weight of the prefixes an AS originates
-  customer_base      weight of every prefix in its customer cone (below it)
+  customer_base      weight of every prefix in its customer cone (itself and below it)
   wholesome          weight of its direct customers' own prefixes
   backbone           weight of its customers' customers' prefixes
-  peering_base       the customer-base and retail scores of its peers
-  customer_growth    synthetic (seeded) change; rank/score changes are synthetic too
+  peering_base       the customer bases of its peers
+  customer_growth    synthetic (seeded) change; rank/score changes are synthetic too, drawn
+                     per market and family, so a change in one market leaves the others' values
+  insights           made by rule (_insights), so that every network has one
 Run: python3 hacking/make_small_dataset.py   (deterministic: same file every run)
 """
 
@@ -147,13 +149,13 @@ def _own(asn, market_id, family):
 
 def _scores(market_id, family):
     retail = {asn: _own(asn, market_id, family) for asn in NETWORKS}
-    base = {asn: sum(retail[c] for c in _cone(asn)) for asn in NETWORKS}
+    base = {asn: retail[asn] + sum(retail[c] for c in _cone(asn)) for asn in NETWORKS}
     wholesome = {asn: sum(retail[c] for c in CUSTOMERS.get(asn, [])) for asn in NETWORKS}
     backbone = {
         asn: sum(retail[g] for c in CUSTOMERS.get(asn, []) for g in CUSTOMERS.get(c, [])) for asn in NETWORKS
     }
     peers = _peers()
-    peering = {asn: sum(base[p] + retail[p] for p in peers[asn]) for asn in NETWORKS}
+    peering = {asn: sum(base[p] for p in peers[asn]) for asn in NETWORKS}
     return {
         "customer_base": base,
         "customer_base_retail": retail,
@@ -168,29 +170,30 @@ def _ranking(scores, rng):
     return [[asn, scores[asn], rng.randint(-3, 3), rng.randint(-scores[asn] // 20, scores[asn] // 20)] for asn in ranked]
 
 
-def _family_data(market_id, family, rng, providers, peers):
+def _family_data(market_id, family, providers, peers):
+    rng = random.Random("%s:%s:%s" % (SEED, market_id, family))  # one stream each: a change elsewhere leaves these values
     scores = _scores(market_id, family)
     rankings = {kind: _ranking(values, rng) for kind, values in scores.items()}
     growth = {asn: rng.randint(1, 50) * 64 for asn, s in scores["customer_base"].items() if s > 0 and rng.random() < 0.7}
     rankings["customer_growth"] = [[asn, g, rng.randint(-2, 2), rng.randint(-g // 4, g // 4)]
                                    for asn, g in sorted(growth.items(), key=lambda kv: (-kv[1], kv[0]))]
-    total = {asn: scores["customer_base"][asn] + scores["customer_base_retail"][asn] for asn in NETWORKS}
+    base = scores["customer_base"]
     networks = {}
     for asn in sorted(NETWORKS):
         # Every ranked network has details, also one ranked only for its peering base.
-        if total[asn] == 0 and scores["peering_base"][asn] == 0:
+        if base[asn] == 0 and scores["peering_base"][asn] == 0:
             continue
         customers = []
         for customer in CUSTOMERS.get(asn, []):
-            if total[customer] == 0:
+            if base[customer] == 0:
                 continue
             flags = (1 if len(providers[customer]) == 1 else 0)
             flags |= 2 if any(customer in CUSTOMERS.get(p, []) for p in peers[asn]) else 0
-            customers.append([customer, total[customer], flags])
+            customers.append([customer, base[customer], flags])
         provider_rows = []
         for provider in providers[asn]:
             mutual = any(provider in providers[p] for p in peers[asn])
-            provider_rows.append([provider, total[provider], 4 if mutual else 0])
+            provider_rows.append([provider, base[provider], 4 if mutual else 0])
         peer_rows = []
         for peer in peers[asn]:
             lengths = NETWORKS[peer][2] if family == "v4" else NETWORKS[peer][3]
@@ -199,26 +202,31 @@ def _family_data(market_id, family, rng, providers, peers):
     return {"rankings": rankings, "networks": networks}
 
 
-def _insights(rng):
+def _insights():
+    """60 insights, made by rule rather than by chance, so that every network, type, age, family and market of
+    the dataset has some. Insight n: network n % 32, type (5n + n // 32) % 16, age ages[n % 11]; the first 32
+    (one per network) in the global market, IPv4; the others in market n % k of the k markets the network's
+    prefixes count in, IPv6 when n is odd."""
     start = datetime(2026, 11, 30, 6, 0, tzinfo=timezone.utc)
+    ages = [0, 0, 1, 2, 3, 5, 6, 9, 14, 20, 29]
     items = []
     asns = sorted(NETWORKS)
     for number in range(60):
-        asn = rng.choice(asns)
-        kind = rng.randrange(len(INSIGHT_TYPES))
-        other = rng.choice([a for a in asns if a != asn])
-        age = rng.choice([0, 0, 1, 2, 3, 5, 6, 9, 14, 20, 29])
-        market_id, dummy = rng.choice(MARKETS[:1] * 3 + MARKETS[1:])
-        if not _in_market(asn, market_id):
-            market_id = "planet$earth"
+        asn = asns[number % len(asns)]
+        kind = (number * 5 + number // len(asns)) % len(INSIGHT_TYPES)
+        other = asns[(number * 7 + 3 + number // len(asns)) % len(asns)]
+        if other == asn:
+            other = asns[(number * 7 + 4 + number // len(asns)) % len(asns)]
+        age = ages[number % len(ages)]
+        markets = [market_id for market_id, dummy in MARKETS if _in_market(asn, market_id)]
         words = INSIGHT_TYPES[kind].replace("_", " ")
         items.append({
             "asn": asn,
-            "market_id": market_id,
-            "ip": rng.choice(["v4", "v4", "v4", "v6"]),
+            "market_id": markets[number % len(markets)] if number >= len(asns) else "planet$earth",
+            "ip": "v6" if number >= len(asns) and number % 2 else "v4",
             "type": kind + 1,
             "type_name": INSIGHT_TYPES[kind],
-            "magnitude": rng.randint(1, 5),
+            "magnitude": 1 + number * 2 % 5,
             "age_days": age,
             "message": "AS%d %s: %s (AS%d %s)" % (asn, NETWORKS[asn][0].split()[0], words, other, NETWORKS[other][0].split()[0]),
             "created_at": (start - timedelta(days=age, minutes=number * 7)).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -227,11 +235,10 @@ def _insights(rng):
 
 
 def build():
-    rng = random.Random(SEED)
     providers, peers = _providers(), _peers()
     data = {}
     for market_id, dummy in MARKETS:
-        data[market_id] = {family: _family_data(market_id, family, rng, providers, peers) for family in ("v4", "v6")}
+        data[market_id] = {family: _family_data(market_id, family, providers, peers) for family in ("v4", "v6")}
     return {
         "format": "kentik.kmi-simulator-dataset/1",
         "description": "Small invented Internet for fast tests (documentation AS numbers, RFC 5398); "
@@ -239,7 +246,7 @@ def build():
         "markets": [{"market_id": m, "name": n} for m, n in MARKETS],
         "networks": {str(asn): {"name": name, "country_name": COUNTRY_NAME[cc]} for asn, (name, cc, dummy4, dummy6) in sorted(NETWORKS.items())},
         "data": data,
-        "insights": _insights(rng),
+        "insights": _insights(),
     }
 
 

@@ -9,14 +9,14 @@ Per market and IP family:
   /48 to /64 weigh 1), and counts in the market of its location: its country, that
   country's continent, and the global market (a prefix without a location: global only);
 * **retail** (``customer_base_retail``): the weight an AS originates itself;
-* **customer base**: the weight originated by every AS in its customer cone, that is every
-  AS that reaches it going up customer → provider links (the AS is transit on the path
-  above the origin);
+* **customer base**: the weight originated in its customer cone: the AS itself (its own
+  end users and services, as in CAIDA's customer cone) and every AS that reaches it going up
+  customer → provider links (the AS is transit on the path above the origin);
 * **wholesale** (``customer_base_wholesome``): the weight of its direct customers' own
   prefixes (it is the next transit above the origin);
 * **backbone** (``customer_base_backbone``): the weight of its customers' customers' own
   prefixes (the transit after that);
-* **peering** (``peering_base``): the customer base plus retail of each of its peers, summed;
+* **peering** (``peering_base``): the customer bases of its peers, summed;
 * **customer growth**, **rank change** and **score change**: no public source has KMI's
   day-to-day history, so they come from a seeded, synthetic churn (labelled as such in the
   dataset's description): yesterday's scores are today's with a small random change.
@@ -98,6 +98,7 @@ class _Scores:
             for origin, weight in retail.items():
                 if origin not in cones:
                     cones[origin] = _cone_distances(topology.providers, origin)
+                base[origin] = base.get(origin, 0) + weight
                 for transit, depth in cones[origin].items():
                     base[transit] = base.get(transit, 0) + weight
                     if depth == 1:
@@ -107,15 +108,14 @@ class _Scores:
             self.base[key], self.wholesome[key], self.backbone[key] = base, wholesome, backbone
 
     def of(self, key, peers):
-        retail, base = self.retail.get(key, {}), self.base.get(key, {})
+        base = self.base.get(key, {})
         peering = {}
-        for peer in set(base) | set(retail):  # only ASes with a score add to their peers' peering base
-            total = base.get(peer, 0) + retail.get(peer, 0)
+        for peer, score in base.items():  # only ASes with a score add to their peers' peering base
             for asn in peers.get(peer, ()):
-                peering[asn] = peering.get(asn, 0) + total
+                peering[asn] = peering.get(asn, 0) + score
         return {
             "customer_base": base,
-            "customer_base_retail": retail,
+            "customer_base_retail": self.retail.get(key, {}),
             "customer_base_wholesome": self.wholesome.get(key, {}),
             "customer_base_backbone": self.backbone.get(key, {}),
             "peering_base": peering,
@@ -216,19 +216,18 @@ def _family(topology, customers, scores, key, rng, limit, insights, peer_sets, a
     base = today["customer_base"]
     growth = {asn: base[asn] - before_base.get(asn, 0) for asn in base if base[asn] > before_base.get(asn, 0)}
     rankings["customer_growth"] = _ranking(growth, _yesterday(growth, rng), limit)
-    total = {asn: base.get(asn, 0) + today["customer_base_retail"].get(asn, 0) for asn in set(base) | set(today["customer_base_retail"])}
     listed = {row[0] for rows in rankings.values() for row in rows}
     if all_details:
-        listed |= {asn for asn, value in total.items() if value > 0} | set(today["peering_base"])
+        listed |= {asn for asn, value in base.items() if value > 0} | set(today["peering_base"])
     listed = sorted(listed)
     networks = {}
     for asn in listed:
-        networks[str(asn)] = _details(topology, customers, scores, key, asn, total, peer_sets)
+        networks[str(asn)] = _details(topology, customers, scores, key, asn, base, peer_sets)
     _insights(key, rankings, before_base, base, rng, insights)
     return {"rankings": rankings, "networks": networks}
 
 
-def _details(topology, customers, scores, key, asn, total, peer_sets):
+def _details(topology, customers, scores, key, asn, base, peer_sets):
     peers = topology.peers.get(asn, set())
     if asn not in peer_sets:  # the same in every market and family: computed once per AS
         peer_sets[asn] = (
@@ -238,16 +237,16 @@ def _details(topology, customers, scores, key, asn, total, peer_sets):
     peer_customers, peer_providers = peer_sets[asn]
     customer_rows = []
     for customer in sorted(customers.get(asn, ())):
-        if total.get(customer, 0) > 0:
+        if base.get(customer, 0) > 0:
             flags = SINGLEHOMED if len(topology.providers.get(customer, ())) == 1 else 0
             flags |= MUTUAL_CUSTOMER if customer in peer_customers else 0
-            customer_rows.append([customer, total[customer], flags])
+            customer_rows.append([customer, base[customer], flags])
     provider_rows = []
     for provider in sorted(topology.providers.get(asn, ())):
-        if total.get(provider, 0) > 0:
-            provider_rows.append([provider, total[provider], MUTUAL_PROVIDER if provider in peer_providers else 0])
+        if base.get(provider, 0) > 0:
+            provider_rows.append([provider, base[provider], MUTUAL_PROVIDER if provider in peer_providers else 0])
     counts = scores.pfx_count.get(key, {})
-    peer_rows = [[peer, counts.get(peer, 0)] for peer in sorted(peers) if total.get(peer, 0) > 0]
+    peer_rows = [[peer, counts.get(peer, 0)] for peer in sorted(peers) if base.get(peer, 0) > 0]
     return {"customers": customer_rows, "providers": provider_rows, "peers": peer_rows}
 
 

@@ -63,25 +63,27 @@ def test_markets_of_a_prefix(micro):
 
 def test_global_v4_scores(micro):
     # Retail: C 1 + 27, D 8, B 125, E 1. Cones: C under B and A; D under B, E and A; B under A.
+    # The customer base counts the AS's own prefixes too: B 125 + 28 + 8, E 1 + 8, C and D their own.
     assert _scores(micro, "planet$earth", "v4", "customer_base_retail") == {C: 28, D: 8, B: 125, E: 1}
-    assert _scores(micro, "planet$earth", "v4", "customer_base") == {B: 36, A: 161, E: 8}
+    assert _scores(micro, "planet$earth", "v4", "customer_base") == {C: 28, D: 8, B: 161, A: 161, E: 9}
     assert _scores(micro, "planet$earth", "v4", "customer_base_wholesome") == {B: 36, A: 125, E: 8}
     assert _scores(micro, "planet$earth", "v4", "customer_base_backbone") == {A: 36}
-    # Peering: the peers' customer base + retail. A: E (8 + 1); B: E (9); E: A (161) + B (36 + 125); F: C (28).
+    # Peering: the peers' customer bases. A: E (9); B: E (9); E: A (161) + B (161); F: C (28); C: F (none).
+    # A customer base without the AS's own prefixes would give A 8, B 8, E 197, F 0.
     assert _scores(micro, "planet$earth", "v4", "peering_base") == {A: 9, B: 9, E: 322, F: 28}
 
 
 def test_country_and_continent_markets(micro):
     # Germany holds C's and B's prefixes only; France only D's; Europe both; E's unlocated /24 is global only.
-    assert _scores(micro, "country$de", "v4", "customer_base") == {B: 28, A: 153}
+    assert _scores(micro, "country$de", "v4", "customer_base") == {C: 28, B: 153, A: 153}
     assert _scores(micro, "country$de", "v4", "customer_base_backbone") == {A: 28}
-    assert _scores(micro, "country$fr", "v4", "customer_base") == {B: 8, A: 8, E: 8}
+    assert _scores(micro, "country$fr", "v4", "customer_base") == {D: 8, B: 8, A: 8, E: 8}
     assert _scores(micro, "continent$europe", "v4", "customer_base_retail") == {C: 28, D: 8, B: 125}
 
 
 def test_v6_is_scored_apart(micro):
     assert _scores(micro, "planet$earth", "v6", "customer_base_retail") == {C: 1 + 4913}
-    assert _scores(micro, "planet$earth", "v6", "customer_base") == {B: 4914, A: 4914}
+    assert _scores(micro, "planet$earth", "v6", "customer_base") == {C: 4914, B: 4914, A: 4914}
 
 
 def test_rankings_are_sorted_by_score_then_asn(micro):

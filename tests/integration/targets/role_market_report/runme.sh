@@ -24,11 +24,11 @@ market_report_output_dir: ${OUT}/two
 VARS
 kmi_playbook playbook kentik.kmi.market_report -e "@${KMI_IT_TMP}/playbook_vars.yml"
 # The summary line of each market, then the top 3 of each list with its name and reason.
-grep -F "\"Global (planet\$earth): rank 5; peer with AS64496, AS64499, AS64498; transit from AS64496, AS64499, AS64498; 3 single-homed customer(s) at risk\"," \
+grep -F "\"Global (planet\$earth): rank 8; peer with AS64496, AS64499, AS64498; transit from AS64496, AS64499, AS64498; 3 single-homed customer(s) at risk\"," \
     "${KMI_IT_TMP}/playbook.log"
-grep -F "\"peer with AS64496 ATLAS-BACKBONE Atlas Global Networks: rank 1 in Global (score 2216); not a peer, customer or provider of AS64501\"," \
+grep -F "\"peer with AS64496 ATLAS-BACKBONE Atlas Global Networks: rank 1 in Global (score 3413); not a peer, customer or provider of AS64501\"," \
     "${KMI_IT_TMP}/playbook.log"
-grep -F "\"transit from AS64502 ALPENWEB AlpenWeb Netze GmbH: rank 3 in Germany, 9.3% of the ranking's total score; buys transit from your provider AS64497; already peers with AS64501\"," \
+grep -F "\"transit from AS64502 ALPENWEB AlpenWeb Netze GmbH: rank 3 in Germany, 10.2% of the ranking's total score; buys transit from your provider AS64497; already peers with AS64501\"," \
     "${KMI_IT_TMP}/playbook.log"
 grep -F "\"at risk: AS64509 HAFEN-ISP Hafen Internet GmbH: single-homed behind AS64501: an outage of AS64501 cuts it off\"," \
     "${KMI_IT_TMP}/playbook.log"
