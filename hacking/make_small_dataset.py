@@ -203,10 +203,10 @@ def _family_data(market_id, family, providers, peers):
 
 
 def _insights():
-    """60 insights, made by rule rather than by chance, so that every network, type, age, family and market of
-    the dataset has some. Insight n: network n % 32, type (5n + n // 32) % 16, age ages[n % 11]; the first 32
-    (one per network) in the global market, IPv4; the others in market n % k of the k markets the network's
-    prefixes count in, IPv6 when n is odd."""
+    """60 insights, made by rule rather than by chance: every network has a global IPv4 one, and every type and
+    age occurs. Insight n: network n % 32, type (5n + n // 32) % 16, age ages[n % 11]; the first 32 (one per
+    network) in the global market, IPv4; the others in market n % k of the k markets the network's prefixes
+    count in (France has none), IPv6 when n is odd."""
     start = datetime(2026, 11, 30, 6, 0, tzinfo=timezone.utc)
     ages = [0, 0, 1, 2, 3, 5, 6, 9, 14, 20, 29]
     items = []

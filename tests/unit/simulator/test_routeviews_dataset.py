@@ -345,7 +345,7 @@ def test_rankings_are_sorted_by_score(routeviews):
 
 
 def test_scores_follow_the_formulas(routeviews):
-    checked = {"cone": 0, "wholesale": 0, "peering": 0, "rows": 0}
+    checked = {"cone": 0, "stub": 0, "wholesale": 0, "peering": 0, "rows": 0}
     exact_markets = set()
     for market_id, family, content in _families(routeviews.dataset._data):
         base, dummy = _scores(content, "customer_base")
@@ -359,8 +359,12 @@ def test_scores_follow_the_formulas(routeviews):
                 # The cone holds the AS itself, its direct customers and their customers, and more.
                 assert score >= retail.get(asn, 0) + wholesale.get(asn, 0) + backbone.get(asn, 0), (market_id, family, asn)
                 checked["cone"] += 1
-            # A customer's cone is in the AS's cone.
-            assert all(row[1] <= score for row in content["networks"][str(asn)]["customers"]), (market_id, family, asn)
+            # A customer's cone is in the AS's cone; without customers, the cone is the AS alone.
+            customers = content["networks"][str(asn)]["customers"]
+            assert all(row[1] <= score for row in customers), (market_id, family, asn)
+            if not customers and (asn in retail or complete_retail):
+                assert score == retail.get(asn, 0), (market_id, family, asn)
+                checked["stub"] += 1
         complete = _complete_base(content)
         if complete is None:
             continue
