@@ -53,9 +53,12 @@ def _render(templar, expression, variables):
 
 def test_market_report_upstreams_say_the_filter_error(templar):
     expression = _task_value("market_report/tasks/market.yml", "market_report_upstream_asns")
-    variables = {"market_report_me": ME, "market_report_candidate_count": 3, "market_report_asn_number": 64500}
-    good = _render(templar, expression, dict(variables, market_report_rankings=[dict(BAD_RANKING[0], asn=64497)]))
-    assert list(good) == [64496, 64497]  # the providers, then the transit options, the AS itself left out
+    variables = {"market_report_me": ME, "market_report_candidate_count": 3, "market_report_asn_number": 64500,
+                 "market_report_sellers": [64497]}
+    ranking = [dict(BAD_RANKING[0], asn=64499), dict(BAD_RANKING[0], asn=64497, rank=2)]
+    good = _render(templar, expression, dict(variables, market_report_rankings=ranking))
+    # the providers, then the transit options: not the AS itself, nor 64499, which sells no transit (no wholesale rank)
+    assert list(good) == [64496, 64497]
     with pytest.raises(AnsibleError) as caught:
         _render(templar, expression, dict(variables, market_report_rankings=BAD_RANKING))
     text = str(caught.value)

@@ -12,8 +12,8 @@ EXPECTED = {
     "table-insights": ["When (UTC)", "Type", "Message"],
 }
 # The global market ranks 32 networks: the table shows the top 20, the position chart the top 15 (AS64501 is 8th);
-# the lists stop at market_report_candidate_count (10).
-ROWS = {"table-top-networks": 20, "table-peering-candidates": 10, "table-transit-options": 10, "table-single-homed": 3,
+# the peering candidates stop at market_report_candidate_count (10); 8 networks with customers are transit options.
+ROWS = {"table-top-networks": 20, "table-peering-candidates": 10, "table-transit-options": 8, "table-single-homed": 3,
         "table-mutual-customers": 1, "table-mutual-providers": 1, "table-insights": 1}
 SVGS = {"svg-position": 15, "svg-relationships": 6, "svg-candidates": 10}
 
