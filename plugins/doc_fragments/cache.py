@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) kentik.kmi contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Cache options of every kentik.kmi lookup and module (code: plugin_utils/_kmi_cache.py, module_utils/_kmi_options.py)."""
+"""Cache options of every kentik.kmi lookup and module, as module_utils/_kmi_options.OPTIONS defines them (a unit test holds
+the two together; code: plugin_utils/_kmi_cache.py)."""
 
 from __future__ import annotations
 
@@ -17,28 +18,33 @@ options:
       - A module uses these cache options only when it runs in the controller's process (see the C(action) attribute of
         the modules); a module that runs on another host, or with C(become), C(async) or a task C(environment),
         asks the API and warns that it did not use the cache.
+      - When not set, the E(KENTIK_KMI_CACHE) environment variable is used.
     type: bool
     default: false
   cache_plugin:
     description:
       - The Ansible cache plugin that keeps answers across runs, for example V(ansible.builtin.jsonfile) on one machine
         or V(community.general.redis) for all jobs of an AWX cluster.
+      - When not set, the E(KENTIK_KMI_CACHE_PLUGIN) environment variable is used.
     type: str
     default: ansible.builtin.jsonfile
   cache_timeout:
     description:
       - Seconds an answer is kept by the persistent cache. V(0) keeps it until the cache is flushed.
       - KMI recomputes its data once a day.
+      - When not set, the E(KENTIK_KMI_CACHE_TIMEOUT) environment variable is used.
     type: int
     default: 3600
   cache_connection:
     description:
       - Where the cache plugin keeps answers, in the plugin's own format. For V(ansible.builtin.jsonfile) a folder,
         C(~/.ansible/kentik_kmi_cache) when not set; for V(community.general.redis) C(host:port:db).
+      - When not set, the E(KENTIK_KMI_CACHE_CONNECTION) environment variable is used.
     type: str
   cache_prefix:
     description:
       - Prefix of the cache plugin's keys (file names, Redis keys).
+      - When not set, the E(KENTIK_KMI_CACHE_PREFIX) environment variable is used.
     type: str
     default: kentik_kmi_
 notes:

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) kentik.kmi contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Connection options of every kentik.kmi module and lookup (code: module_utils/_kmi_options.py)."""
+"""Connection options of every kentik.kmi module and lookup, as module_utils/_kmi_options.OPTIONS defines them (a unit test
+holds the two together)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ options:
     description:
       - Kentik region whose API is called when O(api_url) is not set.
       - V(us) is U(https://grpc.api.kentik.com), V(eu) is U(https://grpc.api.kentik.eu).
+      - When not set, the E(KTAPI_REGION) environment variable is used.
     type: str
     choices: [us, eu]
     default: us

@@ -23,6 +23,7 @@ from urllib.parse import quote, urlsplit
 
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_http as http
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_inputs as inputs
+from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_options as options
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_response as response
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_account import account_id, cache_secret
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_countries import COUNTRY_NAMES
@@ -52,31 +53,12 @@ USER_AGENT = "kentik.kmi/%s" % COLLECTION_VERSION
 _SIMULATOR_FIELD = "kentik.kmi/simulator"
 GLOBAL_MARKET = "planet$earth"
 
-ENV_EMAIL = "KTAPI_AUTH_EMAIL"
-ENV_TOKEN = "KTAPI_AUTH_TOKEN"
-ENV_URL = "KTAPI_URL"
-
 TLS_OFF_WARNING = (
     "validate_certs is false: the KMI API's TLS certificate is not checked, so whoever sits between this host and the API "
     "can read the Kentik token and change the answers. Use ca_path for a private or proxy CA instead."
 )
 
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
-
-# Defaults of the connection options (shared with the doc fragments).
-DEFAULTS = {
-    "region": inputs.DEFAULT_REGION,
-    "validate_certs": True,
-    "timeout": 30.0,
-    "connect_timeout": 10.0,
-    "retries": 5,
-    "retry_backoff": 1.0,
-    "max_retry_wait": 120.0,
-    "requests_per_minute": 60,
-    "requests_per_hour": 3750,
-    "allow_insecure_http": False,
-    "max_response_bytes": 64 * 1024 * 1024,
-}
 
 # Characters left as they are in a path segment (RFC 3986 pchar without '/').
 _PATH_SAFE = "-._~!$&'()*+,;=:@"
@@ -86,11 +68,16 @@ def _segment(value):
     return quote(str(value), safe=_PATH_SAFE)
 
 
+def client_from_options(get, **controller):
+    """A KmiClient from the connection options; ``get(name)`` reads one option. ``controller``: see KmiClient."""
+    return KmiClient(**{name: get(name) for name in options.CONNECTION_OPTIONS}, **controller)
+
+
 class KmiClient:
     """Client of the five KMI RPCs. Thread-safe; one per play or module run.
 
-    Connection values left as None come from the environment (KTAPI_AUTH_EMAIL,
-    KTAPI_AUTH_TOKEN, KTAPI_URL) and then from DEFAULTS. ``warn`` receives
+    Connection values left as None come from the option's environment variables
+    and then from its default (_kmi_options.OPTIONS). ``warn`` receives
     one-line warnings (e.g. that retries happened); without it they are kept in
     ``self.warnings``. ``warn_once(key, text)``, when given, receives the
     warnings to say once per run (TLS_OFF_WARNING). ``cache`` (on the controller, see plugin_utils/_kmi_cache.py)
@@ -133,26 +120,27 @@ class KmiClient:
     ):
         if not HAS_REQUESTS:
             raise KmiInputError("the Python library 'requests' is required on this host: pip install requests")
-        api_email = api_email if api_email is not None else os.environ.get(ENV_EMAIL)
-        api_token = api_token if api_token is not None else os.environ.get(ENV_TOKEN)
-        api_url = api_url if api_url is not None else os.environ.get(ENV_URL)
+        api_email = api_email if api_email is not None else options.env_value("api_email")
+        api_token = api_token if api_token is not None else options.env_value("api_token")
+        api_url = api_url if api_url is not None else options.env_value("api_url")
+        region = region if region is not None else options.env_value("region")
         if not api_email or not api_token:
             missing = [name for name, value in (("api_email", api_email), ("api_token", api_token)) if not value]
             raise KmiInputError(
-                "%s: missing; set the option(s) or the environment variables %s and %s."
-                % (" and ".join(missing), ENV_EMAIL, ENV_TOKEN),
+                "%s: missing; set the option(s) or the environment variables %s."
+                % (" and ".join(missing), " and ".join(options.env_names("api_email") + options.env_names("api_token"))),
                 option=missing[0],
             )
 
         def pick(name, value):
-            value = DEFAULTS[name] if value is None else value
+            value = options.default(name) if value is None else value
             return inputs.normalize_connection_number(value, name) if name in inputs.CONNECTION_RANGES else value
 
         self._secret_pattern = http.secret_pattern((str(api_token), str(api_email)))
         self._account = account_id(api_email, api_token)
         self._cache_secret = cache_secret(api_token)
         self._cache = cache
-        self.base_url = inputs.base_url_for(region, api_url, pick("allow_insecure_http", allow_insecure_http))
+        self.base_url = inputs.base_url_for(pick("region", region), api_url, pick("allow_insecure_http", allow_insecure_http))
         self._loopback = inputs.is_loopback(urlsplit(self.base_url).hostname)
         self.timeout = (float(pick("connect_timeout", connect_timeout)), float(pick("timeout", timeout)))
         self.max_response_bytes = int(pick("max_response_bytes", max_response_bytes))

@@ -5,10 +5,12 @@
 
 from __future__ import annotations
 
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import env_names
+
 # Hints shown after an API failure, by HTTP status.
 _HINTS = {
     400: "check the options sent; the API rejected the request",
-    401: "check KTAPI_AUTH_EMAIL / KTAPI_AUTH_TOKEN (api_email / api_token)",
+    401: "check %s (api_email / api_token)" % " / ".join(env_names("api_email") + env_names("api_token")),
     403: "the user has no Market Intelligence permission; ask your Kentik admin",
     404: "check the market and the AS number; list markets with kentik.kmi.kmi_markets_info",
     429: "Kentik's rate limit was hit; lower the request rate or raise max_retry_wait",

@@ -16,6 +16,7 @@ import math
 from urllib.parse import urlsplit, urlunsplit
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiInputError
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import REGION_URLS, default
 
 ASN_MIN = 1
 ASN_MAX = 4294967295
@@ -255,9 +256,7 @@ def normalize_market_text(value, option="market"):
     return value.strip()
 
 
-REGIONS = {"us": "https://grpc.api.kentik.com", "eu": "https://grpc.api.kentik.eu"}
 API_PREFIX = "/kmi/v202212"  # the path of every RPC starts with it, after the base URL
-DEFAULT_REGION = "us"
 
 
 def is_loopback(host):
@@ -310,7 +309,7 @@ def base_url_for(region=None, api_url=None, allow_insecure_http=False):
                 option="api_url",
             )
         return api_url.strip().rstrip("/")
-    region = (region or DEFAULT_REGION).strip().lower()
-    if region not in REGIONS:
-        raise KmiInputError("region: %r is not allowed; use one of: us, eu." % region, option="region")
-    return REGIONS[region]
+    region = (region or default("region")).strip().lower()
+    if region not in REGION_URLS:
+        raise KmiInputError("region: %r is not allowed; use one of: %s." % (region, ", ".join(REGION_URLS)), option="region")
+    return REGION_URLS[region]

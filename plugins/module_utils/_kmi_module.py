@@ -15,17 +15,10 @@ from collections import namedtuple
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, client_from_options
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import (
-    CACHE_ARGSPEC,
-    CONNECTION_ARGSPEC,
-    HAS_JMESPATH,
-    JMESPATH_IMPORT_ERROR,
-    apply_query,
-    client_from_options,
-    compile_query,
-)
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import argument_spec
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_query import HAS_JMESPATH, JMESPATH_IMPORT_ERROR, apply_query, compile_query
 
 # argument_spec: the module's own options; result_key: the result key the query option applies to;
 # fetch(client, params): the module's result keys.
@@ -34,7 +27,7 @@ InfoCall = namedtuple("InfoCall", ["argument_spec", "result_key", "fetch"])
 
 def full_argument_spec(call):
     """The module's whole argument spec: the connection and cache options, its own, and ``query``."""
-    spec = dict(CONNECTION_ARGSPEC, **CACHE_ARGSPEC)
+    spec = argument_spec()
     spec.update(call.argument_spec)
     spec["query"] = {"type": "str"}
     return spec

@@ -1,84 +1,119 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) kentik.kmi contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The connection and cache options, defined once in code for modules and lookups.
+"""Every connection and cache option of kentik.kmi, in one table (OPTIONS).
 
-Modules merge CONNECTION_ARGSPEC and CACHE_ARGSPEC into their argument_spec; lookups
-declare the same options through the kentik.kmi.connection and kentik.kmi.cache doc fragments. Both build their
-client with client_from_options(get), where ``get(name)`` reads one option.
+A row holds the option's argument-spec keys (type, default, choices, aliases, no_log) and where it is read besides
+a task's or a lookup's own keywords: ``env`` (environment variable names), ``vars`` (Ansible variable names) and
+``ini`` (its key in the [kentik_kmi] section of ansible.cfg). ``group`` says who uses it: ``connection`` the client
+(_kmi_client.py), ``cache`` the persistent cache (plugin_utils/_kmi_cache.py).
+
+Everything else is made from the table: the modules' argument spec (argument_spec), the action plugin's option
+sources (plugin_utils/_kmi_action.py), the client's environment and defaults (env_value, default) and the error
+hints (_kmi_errors.py). ansible-doc and the lookups read the doc fragments kentik.kmi.connection and
+kentik.kmi.cache, which must be literal YAML; tests/unit/plugins/doc_fragments/ holds them to this table, field by field.
 """
 
 from __future__ import annotations
 
-import traceback
+import os
 
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.common.parameters import env_fallback
 
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import DEFAULTS, KmiClient
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiInputError
+INI_SECTION = "kentik_kmi"
 
-try:
-    import jmespath
-except ImportError:
-    HAS_JMESPATH = False
-    JMESPATH_IMPORT_ERROR = traceback.format_exc()
-else:
-    HAS_JMESPATH = True
-    JMESPATH_IMPORT_ERROR = None
+# The API of each region (the region option's choices).
+REGION_URLS = {"us": "https://grpc.api.kentik.com", "eu": "https://grpc.api.kentik.eu"}
 
-CONNECTION_ARGSPEC = {
+OPTIONS = {
     # no_log on the email too: with the token it is the credential (Kentik's X-CH-Auth-Email header), and
     # Ansible then masks it in every result and in the invocation it shows at -vvv.
-    "api_email": {"type": "str", "aliases": ["email"], "no_log": True, "fallback": (env_fallback, ["KTAPI_AUTH_EMAIL"])},
-    "api_token": {"type": "str", "aliases": ["token"], "no_log": True, "fallback": (env_fallback, ["KTAPI_AUTH_TOKEN"])},
-    "region": {"type": "str", "choices": ["us", "eu"], "default": DEFAULTS["region"]},
-    "api_url": {"type": "str", "fallback": (env_fallback, ["KTAPI_URL"])},
-    "allow_insecure_http": {"type": "bool", "default": DEFAULTS["allow_insecure_http"]},
-    "validate_certs": {"type": "bool", "default": DEFAULTS["validate_certs"]},
-    "ca_path": {"type": "path"},
-    "timeout": {"type": "float", "default": DEFAULTS["timeout"]},
-    "connect_timeout": {"type": "float", "default": DEFAULTS["connect_timeout"]},
-    "retries": {"type": "int", "default": DEFAULTS["retries"]},
-    "retry_backoff": {"type": "float", "default": DEFAULTS["retry_backoff"]},
-    "max_retry_wait": {"type": "float", "default": DEFAULTS["max_retry_wait"]},
-    "requests_per_minute": {"type": "int", "default": DEFAULTS["requests_per_minute"]},
-    "requests_per_hour": {"type": "int", "default": DEFAULTS["requests_per_hour"]},
-    "max_response_bytes": {"type": "int", "default": DEFAULTS["max_response_bytes"]},
+    "api_email": {
+        "group": "connection", "type": "str", "aliases": ["email"], "no_log": True,
+        "env": ["KTAPI_AUTH_EMAIL"], "vars": ["kmi_api_email"], "ini": "api_email",
+    },
+    # no ini key: a token does not belong in ansible.cfg
+    "api_token": {
+        "group": "connection", "type": "str", "aliases": ["token"], "no_log": True,
+        "env": ["KTAPI_AUTH_TOKEN"], "vars": ["kmi_api_token"],
+    },
+    "region": {
+        "group": "connection", "type": "str", "choices": list(REGION_URLS), "default": "us",
+        "env": ["KTAPI_REGION"], "vars": ["kmi_region"], "ini": "region",
+    },
+    "api_url": {"group": "connection", "type": "str", "env": ["KTAPI_URL"], "vars": ["kmi_api_url"], "ini": "api_url"},
+    "allow_insecure_http": {
+        "group": "connection", "type": "bool", "default": False, "vars": ["kmi_allow_insecure_http"], "ini": "allow_insecure_http",
+    },
+    "validate_certs": {"group": "connection", "type": "bool", "default": True, "vars": ["kmi_validate_certs"], "ini": "validate_certs"},
+    "ca_path": {"group": "connection", "type": "path", "vars": ["kmi_ca_path"], "ini": "ca_path"},
+    "timeout": {"group": "connection", "type": "float", "default": 30.0, "vars": ["kmi_timeout"], "ini": "timeout"},
+    "connect_timeout": {"group": "connection", "type": "float", "default": 10.0, "vars": ["kmi_connect_timeout"], "ini": "connect_timeout"},
+    "retries": {"group": "connection", "type": "int", "default": 5, "vars": ["kmi_retries"], "ini": "retries"},
+    "retry_backoff": {"group": "connection", "type": "float", "default": 1.0, "vars": ["kmi_retry_backoff"], "ini": "retry_backoff"},
+    "max_retry_wait": {"group": "connection", "type": "float", "default": 120.0, "vars": ["kmi_max_retry_wait"], "ini": "max_retry_wait"},
+    "requests_per_minute": {
+        "group": "connection", "type": "int", "default": 60, "vars": ["kmi_requests_per_minute"], "ini": "requests_per_minute",
+    },
+    "requests_per_hour": {
+        "group": "connection", "type": "int", "default": 3750, "vars": ["kmi_requests_per_hour"], "ini": "requests_per_hour",
+    },
+    "max_response_bytes": {
+        "group": "connection", "type": "int", "default": 64 * 1024 * 1024, "vars": ["kmi_max_response_bytes"], "ini": "max_response_bytes",
+    },
+    "cache": {"group": "cache", "type": "bool", "default": False, "env": ["KENTIK_KMI_CACHE"], "vars": ["kmi_cache"], "ini": "cache"},
+    "cache_plugin": {
+        "group": "cache", "type": "str", "default": "ansible.builtin.jsonfile",
+        "env": ["KENTIK_KMI_CACHE_PLUGIN"], "vars": ["kmi_cache_plugin"], "ini": "cache_plugin",
+    },
+    "cache_timeout": {
+        "group": "cache", "type": "int", "default": 3600, "env": ["KENTIK_KMI_CACHE_TIMEOUT"], "vars": ["kmi_cache_timeout"], "ini": "cache_timeout",
+    },
+    "cache_connection": {
+        "group": "cache", "type": "str", "env": ["KENTIK_KMI_CACHE_CONNECTION"], "vars": ["kmi_cache_connection"], "ini": "cache_connection",
+    },
+    "cache_prefix": {
+        "group": "cache", "type": "str", "default": "kentik_kmi_",
+        "env": ["KENTIK_KMI_CACHE_PREFIX"], "vars": ["kmi_cache_prefix"], "ini": "cache_prefix",
+    },
 }
 
-CONNECTION_OPTIONS = tuple(CONNECTION_ARGSPEC)
+# The keys of a row that are argument-spec keys; the others say where else the option is read.
+_SPEC_KEYS = ("type", "default", "choices", "aliases", "no_log")
 
-# The persistent cache's options (doc fragment kentik.kmi.cache). Modules accept them everywhere, and use them when
-# their action plugin runs them in the controller's process: Ansible's cache plugins exist only there.
-CACHE_ARGSPEC = {
-    "cache": {"type": "bool", "default": False},
-    "cache_plugin": {"type": "str", "default": "ansible.builtin.jsonfile"},
-    "cache_timeout": {"type": "int", "default": 3600},
-    "cache_connection": {"type": "str"},
-    "cache_prefix": {"type": "str", "default": "kentik_kmi_"},
-}
+CONNECTION_OPTIONS = tuple(name for name, row in OPTIONS.items() if row["group"] == "connection")
 
 
-def client_from_options(get, warn=None, cache=None, warn_once=None, ledger_folder=None, log=None):
-    """Return a KmiClient from the connection options; ``get(name)`` returns one option's value."""
-    options = {name: get(name) for name in CONNECTION_OPTIONS}
-    return KmiClient(warn=warn, cache=cache, warn_once=warn_once, ledger_folder=ledger_folder, log=log, **options)
+def argument_spec():
+    """The modules' argument spec of the connection and cache options; an unset option falls back to its env variables."""
+    spec = {}
+    for name, row in OPTIONS.items():
+        spec[name] = {key: row[key] for key in _SPEC_KEYS if key in row}
+        if row.get("env"):
+            spec[name]["fallback"] = (env_fallback, list(row["env"]))
+    return spec
 
 
-def compile_query(expression, option="query"):
-    """Check a JMESPath expression before any request; return it compiled (None when not set)."""
-    if not expression:
-        return None
-    if not HAS_JMESPATH:
-        raise KmiInputError("%s: the Python library 'jmespath' is required on this host: pip install jmespath" % option, option=option)
-    try:
-        return jmespath.compile(expression)
-    except jmespath.exceptions.JMESPathError as exc:
-        # one line: drop the echo and caret lines, and the colon that announced them ("Incomplete expression:")
-        detail = str(exc).split(", for expression:", 1)[0].splitlines()[0].rstrip(": ")
-        raise KmiInputError("%s: %r is not a valid JMESPath expression: %s" % (option, expression, detail), option=option) from None
+def default(name):
+    """The default of option ``name`` (None when it has none)."""
+    return OPTIONS[name].get("default")
 
 
-def apply_query(value, compiled):
-    """Apply a compiled JMESPath expression to ``value`` (None: ``value`` unchanged)."""
-    return value if compiled is None else compiled.search(value)
+def env_names(name):
+    """The environment variables option ``name`` is read from, in order."""
+    return tuple(OPTIONS[name].get("env", ()))
+
+
+def env_value(name, environ=None):
+    """Option ``name``'s value from the first of its environment variables that is set (in ``environ``, else
+    os.environ); None when none is."""
+    environ = os.environ if environ is None else environ
+    for variable in env_names(name):
+        if variable in environ:
+            return environ[variable]
+    return None
+
+
+def names_with_aliases(name):
+    """Option ``name`` and its aliases."""
+    return (name, *OPTIONS[name].get("aliases", ()))

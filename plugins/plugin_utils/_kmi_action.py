@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 
-import yaml
 from ansible import constants as C
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
@@ -27,12 +26,11 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.kentik.kmi.plugins.doc_fragments.cache import ModuleDocFragment as CacheDoc
-from ansible_collections.kentik.kmi.plugins.doc_fragments.connection import ModuleDocFragment as ConnectionDoc
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import HAS_REQUESTS
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import full_argument_spec, run_info
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import CACHE_ARGSPEC, CONNECTION_ARGSPEC, HAS_JMESPATH
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import INI_SECTION, OPTIONS, names_with_aliases
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_query import HAS_JMESPATH
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import cache_from_options
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_call_memo import CallMemo
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_run_cache import RunCache, run_cache_dir
@@ -40,11 +38,8 @@ from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_run_cache import R
 display = Display()
 
 RUN_ON_CONTROLLER_VAR = "kmi_run_on_controller"
-# Where lookups read each connection and cache option besides their keywords (kmi_* variables, KTAPI_* and
-# KENTIK_KMI_* env, [kentik_kmi] in ansible.cfg): the PLUGINS sections of the connection and cache doc fragments, one
-# table for the lookups (through Ansible's config) and for the modules of a local connection (here).
-OPTION_SOURCES = dict(yaml.safe_load(ConnectionDoc.PLUGINS)["options"], **yaml.safe_load(CacheDoc.PLUGINS)["options"])
-_ALIASES = {name: spec.get("aliases", ()) for name, spec in dict(CONNECTION_ARGSPEC, **CACHE_ARGSPEC).items()}
+# A module on a local connection reads each connection and cache option the task leaves out where the lookups read it
+# (kmi_* variables, KTAPI_* and KENTIK_KMI_* env, [kentik_kmi] in ansible.cfg): module_utils/_kmi_options.OPTIONS.
 _INI_PLUGIN = "kentik.kmi._kmi_action"  # the name our ini entries are registered under in Ansible's config manager
 
 
@@ -110,26 +105,27 @@ class KmiInfoAction(ActionBase):
         """
         args = dict(self._task.args)
         environ = dict(os.environ, **environment)
-        for option, sources in OPTION_SOURCES.items():
-            if {option, *_ALIASES[option]} & set(args):
+        for option in OPTIONS:
+            if set(names_with_aliases(option)) & set(args):
                 continue
-            found = self._option_source(option, sources, task_vars, environ)
+            found = self._option_source(option, task_vars, environ)
             if found:
                 args[option] = found[0]
                 display.vvv("kentik.kmi: %s from %s" % (option, found[1]), host=self._host_name(task_vars))
         return args
 
-    def _option_source(self, option, sources, task_vars, environ):
+    def _option_source(self, option, task_vars, environ):
         """(value, where) of ``option`` from its first source that is set, or None; values stay raw for the argument spec."""
-        for entry in sources.get("vars") or []:
-            if entry["name"] in task_vars:
-                return self._templar.template(task_vars[entry["name"]]), "variable " + entry["name"]
-        for entry in sources.get("env") or []:
-            if entry["name"] in environ:
-                return environ[entry["name"]], "environment variable " + entry["name"]
-        if sources.get("ini"):
+        row = OPTIONS[option]
+        for name in row.get("vars", ()):
+            if name in task_vars:
+                return self._templar.template(task_vars[name]), "variable " + name
+        for name in row.get("env", ()):
+            if name in environ:
+                return environ[name], "environment variable " + name
+        if row.get("ini"):
             if not C.config.get_configuration_definitions("action", _INI_PLUGIN):
-                ini_entries = {name: {"ini": entry["ini"]} for name, entry in OPTION_SOURCES.items() if entry.get("ini")}
+                ini_entries = {name: {"ini": [{"section": INI_SECTION, "key": entry["ini"]}]} for name, entry in OPTIONS.items() if entry.get("ini")}
                 C.config.initialize_plugin_configuration_definitions("action", _INI_PLUGIN, ini_entries)
             value, origin = C.config.get_config_value_and_origin(option, plugin_type="action", plugin_name=_INI_PLUGIN)
             if value is not None:
@@ -198,7 +194,7 @@ class KmiInfoAction(ActionBase):
 
 def _api_token(args):
     """The API token among the task's arguments (under its name or an alias), or None."""
-    for name in ("api_token", *_ALIASES["api_token"]):
+    for name in names_with_aliases("api_token"):
         if isinstance(args.get(name), str) and args[name]:
             return args[name]
     return None

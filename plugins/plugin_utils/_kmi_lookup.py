@@ -82,14 +82,9 @@ class KmiLookupBase(LookupBase):
         # pylint: disable=import-outside-toplevel
         from ansible.module_utils.basic import missing_required_lib
 
-        from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import HAS_REQUESTS
+        from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import HAS_REQUESTS, client_from_options
         from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
-        from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import (
-            HAS_JMESPATH,
-            apply_query,
-            client_from_options,
-            compile_query,
-        )
+        from ansible_collections.kentik.kmi.plugins.module_utils._kmi_query import HAS_JMESPATH, apply_query, compile_query
         from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import cache_from_options
 
         if not HAS_REQUESTS:

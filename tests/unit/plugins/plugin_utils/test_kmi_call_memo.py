@@ -24,6 +24,7 @@ MISS_ONLY = (
     "ansible_collections.kentik.kmi.plugins.module_utils._kmi_inputs",
     "ansible_collections.kentik.kmi.plugins.module_utils._kmi_response",
     "ansible_collections.kentik.kmi.plugins.module_utils._kmi_options",
+    "ansible_collections.kentik.kmi.plugins.module_utils._kmi_query",
     "requests",
     "jmespath",
 )
