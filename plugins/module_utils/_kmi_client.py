@@ -47,8 +47,6 @@ def _requests():
     return import_module("requests")
 
 
-COLLECTION_VERSION = "0.1.0"
-USER_AGENT = "kentik.kmi/%s" % COLLECTION_VERSION
 # Where a decoded answer keeps the simulator's dataset name: no API field can be named so (proto JSON names have no '/').
 _SIMULATOR_FIELD = "kentik.kmi/simulator"
 GLOBAL_MARKET = "planet$earth"
@@ -165,7 +163,7 @@ class KmiClient:
         self.simulator = None
 
         self._headers = {
-            "User-Agent": USER_AGENT,
+            "User-Agent": http.user_agent(),
             "Accept": "application/json",
             "X-CH-Auth-Email": str(api_email),
             "X-CH-Auth-API-Token": str(api_token),

@@ -8,7 +8,9 @@ KmiClient (_kmi_client.py) sends the request; these helpers read and describe wh
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import re
 import socket
 import threading
@@ -27,8 +29,41 @@ REDIRECT_HINT = (
 # The kentik.kmi simulator names its dataset in this header of every answer; Kentik's API does not send it.
 SIMULATOR_HEADER = "X-KMI-Simulator"
 
+# The collection's root, where an installed collection has MANIFEST.json and a source tree galaxy.yml.
+_COLLECTION_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir)
+
 _CHUNK = 64 * 1024  # bytes read at a time: what the cap can be passed by before it is noticed
+_VERSION = re.compile(r"\A[0-9A-Za-z.+-]{1,64}\Z")  # what a header may carry of a version
 _HOST_CHARS = re.compile(r"[^A-Za-z0-9.:\[\]-]")
+
+
+@functools.lru_cache(maxsize=None)
+def user_agent():
+    """The User-Agent of every request: kentik.kmi/<version>, the version as MANIFEST.json (an installed collection) or
+    galaxy.yml (a source tree) gives it; plain kentik.kmi where neither is there (a module that runs on another host
+    gets its module_utils alone)."""
+    version = _manifest_version() or _galaxy_version()
+    return "kentik.kmi/%s" % version if isinstance(version, str) and _VERSION.match(version) else "kentik.kmi"
+
+
+def _manifest_version():
+    try:
+        with open(os.path.join(_COLLECTION_ROOT, "MANIFEST.json"), encoding="utf-8") as handle:
+            return json.load(handle)["collection_info"]["version"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _galaxy_version():
+    try:
+        import yaml  # pylint: disable=import-outside-toplevel  # on the controller, where a source tree can be
+    except ImportError:
+        return None
+    try:
+        with open(os.path.join(_COLLECTION_ROOT, "galaxy.yml"), encoding="utf-8") as handle:
+            return yaml.safe_load(handle)["version"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return None
 
 
 class AnswerTooLarge(Exception):

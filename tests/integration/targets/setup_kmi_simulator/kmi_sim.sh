@@ -122,6 +122,7 @@ kmi_it_email: ${KMI_IT_EMAIL}
 kmi_it_token: ${KMI_IT_TOKEN}
 kmi_it_nokmi_email: ${KMI_IT_NOKMI_EMAIL}
 kmi_it_nokmi_token: ${KMI_IT_NOKMI_TOKEN}
+kmi_it_collection_root: ${root}
 YAML
     )
     _kmi_trace_on

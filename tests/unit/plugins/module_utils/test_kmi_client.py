@@ -10,7 +10,7 @@ from email.utils import formatdate
 
 import pytest
 
-from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_client
+from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_client, _kmi_http
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import KmiClient
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiApiError, KmiInputError
 
@@ -30,7 +30,7 @@ def test_list_markets(sim, make_client):
     assert {"market_id": "planet$earth", "name": "Global"} in markets
     assert all(set(m) == {"market_id", "name"} for m in markets)
     assert _ops(sim) == ["ListMarkets"]
-    assert sim.log()[0]["user_agent"] == "kentik.kmi/%s" % _kmi_client.COLLECTION_VERSION
+    assert sim.log()[0]["user_agent"] == _kmi_http.user_agent() != "kentik.kmi"
 
 
 @pytest.mark.parametrize("market", ["country$de", "Germany", "germany", "DE", "de"])

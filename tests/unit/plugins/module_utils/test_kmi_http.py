@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) kentik.kmi contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Hostile answers over real HTTP on loopback: redirects, endless and dripped bodies, deep JSON, echoed secrets."""
+"""Hostile answers over real HTTP on loopback: redirects, endless and dripped bodies, deep JSON, echoed secrets; and
+the User-Agent's version."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import sys
 import time
 
 import pytest
+import yaml
 
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_http as http
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiApiError
@@ -207,3 +209,30 @@ def test_shutdown_ends_a_blocked_read(modern):
 )
 def test_the_simulators_dataset_name_is_read_plain_and_bounded(headers, name):
     assert http.simulator_name(headers) == name
+
+
+@pytest.fixture()
+def fresh_user_agent():
+    http.user_agent.cache_clear()
+    yield http.user_agent
+    http.user_agent.cache_clear()
+
+
+def test_the_user_agent_carries_the_version_of_galaxy_yml(fresh_user_agent):
+    with open(os.path.join(http._COLLECTION_ROOT, "galaxy.yml"), encoding="utf-8") as handle:
+        version = yaml.safe_load(handle)["version"]
+    assert fresh_user_agent() == "kentik.kmi/" + version
+
+
+def test_the_manifest_wins_and_no_version_is_the_bare_name(fresh_user_agent, tmp_path, monkeypatch):
+    monkeypatch.setattr(http, "_COLLECTION_ROOT", str(tmp_path))
+    assert fresh_user_agent() == "kentik.kmi"  # a module on another host: its module_utils alone
+    (tmp_path / "galaxy.yml").write_text("version: 1.2.3\n", encoding="utf-8")
+    http.user_agent.cache_clear()
+    assert fresh_user_agent() == "kentik.kmi/1.2.3"
+    (tmp_path / "MANIFEST.json").write_text(json.dumps({"collection_info": {"version": "2.0.0"}}), encoding="utf-8")
+    http.user_agent.cache_clear()
+    assert fresh_user_agent() == "kentik.kmi/2.0.0"
+    (tmp_path / "MANIFEST.json").write_text(json.dumps({"collection_info": {"version": "2.0\r\nX-Token: 1"}}), encoding="utf-8")
+    http.user_agent.cache_clear()
+    assert fresh_user_agent() == "kentik.kmi"  # nothing of a version that is no version reaches a header
