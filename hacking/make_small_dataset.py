@@ -25,7 +25,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from simulator.dataset import INSIGHT_TYPES  # noqa: E402  pylint: disable=wrong-import-position
+from simulator.dataset_format import FORMAT, INSIGHT_TYPES  # noqa: E402  pylint: disable=wrong-import-position
 from simulator.scoring import prefix_weight  # noqa: E402  pylint: disable=wrong-import-position
 
 TARGET = os.path.join(os.path.dirname(__file__), "..", "simulator", "datasets", "small.json")
@@ -240,7 +240,7 @@ def build():
     for market_id, dummy in MARKETS:
         data[market_id] = {family: _family_data(market_id, family, providers, peers) for family in ("v4", "v6")}
     return {
-        "format": "kentik.kmi-simulator-dataset/1",
+        "format": FORMAT,
         "description": "Small invented Internet for fast tests (documentation AS numbers, RFC 5398); "
                        "built by hacking/make_small_dataset.py. Not real data.",
         "markets": [{"market_id": m, "name": n} for m, n in MARKETS],

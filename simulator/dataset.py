@@ -14,33 +14,12 @@ import gzip
 import json
 import os
 
-FORMAT = "kentik.kmi-simulator-dataset/1"
+from simulator.dataset_format import FORMAT, MUTUAL_CUSTOMER, MUTUAL_PROVIDER, SINGLEHOMED
+
 DATASETS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "datasets")
 NAMED = {"small": "small.json", "routeviews": "routeviews.json.gz"}
 DEFAULT = "routeviews"
 GENERATED = "generated"  # "generated", "generated:SEED", "generated:SEED:ASES" or "generated:SEED:ASES:ZIPF": the scale generator
-
-RANK_TYPES = (
-    "customer_base",
-    "customer_base_retail",
-    "customer_base_wholesome",
-    "customer_base_backbone",
-    "customer_growth",
-    "peering_base",
-)
-FAMILIES = ("v4", "v6")
-# The spec's insight types; an insight's ``type`` is the 1-based position of its name here.
-INSIGHT_TYPES = (
-    "market_entrance", "market_exit", "ranking_gain", "ranking_loss",
-    "start_prefix_origination", "stop_prefix_origination", "increase_prefix_origination",
-    "decrease_prefix_origination", "customer_gain", "customer_loss", "customer_routing_gain",
-    "customer_routing_loss", "provider_gain", "provider_loss", "provider_routing_gain", "provider_routing_loss",
-)
-
-# Flag bits of a customer/provider entry.
-SINGLEHOMED = 1
-MUTUAL_CUSTOMER = 2
-MUTUAL_PROVIDER = 4
 
 
 class DatasetError(ValueError):

@@ -31,7 +31,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta, timezone
 
-from simulator.dataset import FORMAT, INSIGHT_TYPES, MUTUAL_CUSTOMER, MUTUAL_PROVIDER, SINGLEHOMED
+from simulator.dataset_format import FORMAT, INSIGHT_TYPES, MUTUAL_CUSTOMER, MUTUAL_PROVIDER, SINGLEHOMED
 from simulator.topology import CONTINENTS
 
 GLOBAL = ("planet$earth", "Global")

@@ -22,7 +22,8 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from simulator.dataset import DEFAULT, FAMILIES, INSIGHT_TYPES, RANK_TYPES, Dataset
+from simulator.dataset import DEFAULT, Dataset
+from simulator.dataset_format import FAMILIES, INSIGHT_TYPES, RANK_TYPES
 from simulator.faults import DATA, HOSTILE, FaultPlan, FaultPlanError, answer_hostile, apply_drift
 from simulator.gateway_json import FieldError, body_fields, encode, query_uint32
 from simulator.hostile import apply as apply_hostile

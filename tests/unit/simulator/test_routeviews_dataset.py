@@ -21,7 +21,7 @@ import pytest
 import test_spec_conformance as conformance
 
 from simulator import dataset as dataset_module
-from simulator.dataset import FAMILIES, INSIGHT_TYPES, RANK_TYPES
+from simulator.dataset_format import FAMILIES, INSIGHT_TYPES, MUTUAL_CUSTOMER, MUTUAL_PROVIDER, RANK_TYPES, SINGLEHOMED
 from simulator.gateway_json import encode
 from simulator.server import Simulator
 
@@ -127,8 +127,8 @@ def test_routeviews_is_the_default_dataset_and_in_the_documented_format(routevie
             assert asn.isdigit() and set(entry) == set(ROWS), (market_id, family, asn)
             for kind, width in ROWS.items():
                 assert all(len(row) == width and all(isinstance(v, int) for v in row) for row in entry[kind]), (market_id, family, asn, kind)
-            assert all(flags & ~(dataset_module.SINGLEHOMED | dataset_module.MUTUAL_CUSTOMER) == 0 for dummy, dummy2, flags in entry["customers"])
-            assert all(flags in (0, dataset_module.MUTUAL_PROVIDER) for dummy, dummy2, flags in entry["providers"])
+            assert all(flags & ~(SINGLEHOMED | MUTUAL_CUSTOMER) == 0 for dummy, dummy2, flags in entry["customers"])
+            assert all(flags in (0, MUTUAL_PROVIDER) for dummy, dummy2, flags in entry["providers"])
             assert all(count >= 0 for dummy, count in entry["peers"])
 
     assert all(isinstance(info["name"], str) and isinstance(info["country_name"], str) for info in data.networks.values())

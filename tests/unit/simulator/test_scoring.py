@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from simulator.dataset import MUTUAL_CUSTOMER, MUTUAL_PROVIDER, SINGLEHOMED, Dataset
+from simulator.dataset import Dataset
+from simulator.dataset_format import MUTUAL_CUSTOMER, MUTUAL_PROVIDER, SINGLEHOMED
 from simulator.scoring import build_dataset, market_ids, prefix_weight
 from simulator.topology import Topology
 

@@ -20,7 +20,7 @@ from urllib.parse import quote
 import pytest
 from jsonschema import Draft7Validator
 
-from simulator.dataset import RANK_TYPES
+from simulator.dataset_format import RANK_TYPES
 from simulator.server import ROUTES
 
 SPEC_FILE = "kmi.v202212.openapiv3.json"

@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The project's Python as a whole: no import circle among its modules (plugins, simulator, bench, hacking)."""
+
+from __future__ import annotations
+
+import ast
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PACKAGE = "ansible_collections.kentik.kmi"
+SOURCES = ("plugins", "simulator", "bench", "hacking")
+
+
+def _modules():
+    """{module name: file} of every module in SOURCES. bench/ and hacking/ are scripts run from their own folder, so their
+    modules import each other by bare name; plugins/ by the collection's name, simulator/ as a package of the root."""
+    modules = {}
+    for top in SOURCES:
+        for folder, dirs, files in os.walk(os.path.join(ROOT, top)):
+            dirs[:] = [name for name in dirs if name != "__pycache__"]
+            for name in files:
+                if not name.endswith(".py"):
+                    continue
+                path = os.path.join(folder, name)
+                parts = os.path.relpath(path, ROOT)[: -len(".py")].split(os.sep)
+                if parts[-1] == "__init__":
+                    parts = parts[:-1]
+                if top == "plugins":
+                    parts = PACKAGE.split(".") + parts
+                elif top in ("bench", "hacking"):
+                    parts = [top] + parts[-1:] if len(parts) > 1 else parts
+                modules[".".join(parts)] = path
+    return modules
+
+
+def _imports(path, modules, own):
+    """The project modules that the file at ``path`` (module ``own``) imports, at any depth of its code."""
+    with open(path, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read(), path)
+    script_folder = own.split(".")[0] if own.split(".")[0] in ("bench", "hacking") else None
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module] + ["%s.%s" % (node.module, alias.name) for alias in node.names]
+        else:
+            continue
+        for name in names:
+            for candidate in (name, "%s.%s" % (script_folder, name) if script_folder else None):
+                if candidate in modules and candidate != own:
+                    found.add(candidate)
+    return found
+
+
+def _circles(graph):
+    """Each import circle of ``graph`` ({module: imported modules}) once, as a list of modules."""
+    circles, done = [], set()
+
+    def visit(module, path):
+        if module in path:
+            circle = path[path.index(module):]
+            start = circle.index(min(circle))
+            circle = circle[start:] + circle[:start]
+            if circle not in circles:
+                circles.append(circle)
+            return
+        if module in done:
+            return
+        for imported in sorted(graph.get(module, ())):
+            visit(imported, path + [module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+    return circles
+
+
+def test_no_import_circle():
+    modules = _modules()
+    graph = {name: _imports(path, modules, name) for name, path in modules.items()}
+    assert len(modules) > 50 and graph["simulator.server"]  # the walk found the project, and its imports
+    assert _circles(graph) == []
+
+
+def test_the_circle_finder_finds_circles():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": {"e2"}, "e2": {"e"}}
+    assert _circles(graph) == [["a", "b", "c"], ["e", "e2"]]
