@@ -15,6 +15,10 @@ import urllib.request
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 COLL_DIR = os.path.dirname(BENCH_DIR)
+sys.path.insert(1, COLL_DIR)  # the simulator package, for its control client
+
+from simulator.control import Control  # noqa: E402  pylint: disable=wrong-import-position
+
 PLAYBOOKS = os.path.join(BENCH_DIR, "playbooks")
 EMAIL, TOKEN = "sim@example.com", "sim-token"
 # Kentik's documented limits, as the simulator's rate-limit mode enforces them.
@@ -31,7 +35,7 @@ class Simulator:
         self.python, self.dataset, self.latency_ms = python, dataset, latency_ms
         self.log_path = os.path.join(workdir, "simulator-%s.log" % name)
         self.port_file = os.path.join(workdir, "simulator-%s.port" % name)
-        self.proc, self.url, self.startup = None, None, None
+        self.proc, self.url, self.startup, self.control = None, None, None, None
 
     def start(self, timeout=300):
         started = time.monotonic()
@@ -47,6 +51,7 @@ class Simulator:
             if os.path.exists(self.port_file) and os.path.getsize(self.port_file):
                 with open(self.port_file, encoding="utf-8") as handle:
                     self.url = "http://127.0.0.1:%d" % int(handle.read())
+                self.control = Control(self.url)
                 self.startup = time.monotonic() - started
                 return self
             time.sleep(0.1)
@@ -73,21 +78,15 @@ class Simulator:
             pass
         return None
 
-    def control(self, method, path, body=None):
-        data = None if body is None else json.dumps(body).encode("utf-8")
-        request = urllib.request.Request(self.url + path, data=data, method=method, headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return json.loads(answer.read().decode("utf-8"))
-
     def prepare(self, rate_limit=False):
         """A clean slate for one run: empty log, the latency back, rate-limit mode on or off (window emptied)."""
-        self.control("POST", "/_sim/reset")
-        self.control("POST", "/_sim/faults", {"latency_ms": self.latency_ms})
+        self.control.reset()
+        self.control.faults(latency_ms=self.latency_ms)
         if rate_limit:
-            self.control("POST", "/_sim/rate_limit", {"enabled": True})
+            self.control.rate_limit(enabled=True)
 
     def requests(self):
-        return self.control("GET", "/_sim/log")["requests"]
+        return self.control.log()["requests"]
 
     def api(self, method, path, body=None):
         """One API call of our own (setup only; the log is reset before every measured run)."""

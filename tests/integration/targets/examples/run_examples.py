@@ -33,7 +33,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import urllib.request
 
 import yaml
 
@@ -191,7 +190,9 @@ def run_page(page, page_steps, url, collections_root, inventory):
     results = []
     env = dict(os.environ, KTAPI_URL=url, KTAPI_AUTH_EMAIL="sim@example.com", KTAPI_AUTH_TOKEN="sim-token",
                ANSIBLE_INVENTORY=inventory, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
-    urllib.request.urlopen(urllib.request.Request(url + "/_sim/reset", data=b"", method="POST"), timeout=10).close()
+    from simulator.control import Control  # pylint: disable=import-outside-toplevel  # main() put the root on sys.path
+
+    Control(url).reset()
     with tempfile.TemporaryDirectory(prefix="kmi-example-") as folder:
         for number, (what, kind, payload, where) in enumerate(page_steps, 1):
             if kind == "file":
@@ -227,6 +228,7 @@ def run_page(page, page_steps, url, collections_root, inventory):
 
 def main(argv):
     root, default_url, small_url = argv[1:4]
+    sys.path.insert(0, os.path.abspath(root))  # the simulator's control client; never the examples' PYTHONPATH
     collections_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(root))))
     found = {page: steps(blocks) for page, blocks in pages(root).items()}
     missing = [page for page in ("README.md", "plugins/modules/kmi_asn_info.py", "docs/docsite/rst/decisions.rst") if not found.get(page)]

@@ -30,10 +30,10 @@ started=${SECONDS}
 matrix_rc=0
 kmi_playbook faults faults.yml -e "kmi_fm_closed_port=${CLOSED_PORT}" -e "kmi_fm_elsewhere=${ELSEWHERE_URL}" || matrix_rc=$?
 matrix_seconds=$((SECONDS - started))
-elsewhere=$("${KMI_PYTHON}" -c '
-import json, sys, urllib.request
-log = json.load(urllib.request.urlopen(sys.argv[1] + "/_sim/log", timeout=10))["requests"]
-print("%d requests, %d with credentials" % (len(log), sum(1 for entry in log if entry["credentials"])))' "${ELSEWHERE_URL}")
+elsewhere=$(kmi_sim_control "${ELSEWHERE_URL}" log | "${KMI_PYTHON}" -c '
+import json, sys
+log = json.load(sys.stdin)["requests"]
+print("%d requests, %d with credentials" % (len(log), sum(1 for entry in log if entry["credentials"])))')
 
 rl_rc=0
 wait "${RL_JOB}" || rl_rc=$?

@@ -20,12 +20,7 @@ OUT="${KMI_IT_TMP}/out"
 
 # sim_faults JSON: replace the simulator's fault plan.
 sim_faults() {
-    "${KMI_PYTHON}" - "${KMI_IT_URL}/_sim/faults" "$1" <<'PY'
-import sys, urllib.request
-request = urllib.request.Request(sys.argv[1], data=sys.argv[2].encode(), method="POST")
-with urllib.request.urlopen(request, timeout=10) as answer:
-    assert answer.status == 200, answer.status
-PY
+    kmi_sim_control "${KMI_IT_URL}" faults "$1" > /dev/null
 }
 
 # 1. Every output, of normal answers and of hostile names.

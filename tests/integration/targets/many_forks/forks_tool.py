@@ -27,7 +27,8 @@ KMI_FORKS_SLOW_WRITE, every write pauses halfway, so the kill lands inside it).
 Every count of requests is taken once the simulator has no other connection open and its log held still for
 0.3 s: a request that a killed worker wrote just before it died is logged a moment after the kill.
 
-KMI_IT_URL (the simulator), KMI_IT_VARS (the file with the token and email), KMI_FORKS_CACHE (the folder) and
+KMI_IT_URL (the simulator), KMI_IT_COLLECTION_ROOT (where its control client simulator/control.py is),
+KMI_IT_VARS (the file with the token and email), KMI_FORKS_CACHE (the folder) and
 KMI_FORKS_PREFIX (the entries' file prefix) come from the environment.
 """
 
@@ -42,7 +43,9 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
+
+sys.path.insert(0, os.environ["KMI_IT_COLLECTION_ROOT"])  # the simulator's control client (runme.sh sets it)
+from simulator.control import Control  # noqa: E402  pylint: disable=wrong-import-position
 
 FORMAT = "kentik.kmi-cache/2"  # plugin_utils/_kmi_cache_entry.py: the signed envelope this test checks independently
 SHARED = ".kentik_kmi"  # plugin_utils/_kmi_cache.py SHARED_FOLDER: the runs' lock files and request ledger, not an entry
@@ -52,25 +55,19 @@ SCHEMA = re.compile(r"^s[0-9]+_")
 PAYLOAD = "__payload__"
 
 
+def _control():
+    return Control(os.environ["KMI_IT_URL"])
+
+
 def _sim_log():
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(os.environ["KMI_IT_URL"] + "/_sim/log", timeout=10) as answer:
-        return json.load(answer)
+    return _control().log()
 
 
-def _settled_log(timeout=30.0):
+def _settled_log():
     """The simulator's log once no other connection is being served and the count held still for 0.3 s. A run
     killed with SIGKILL may have written a request that the simulator reads (and logs) a moment later; counting
     before then credits that request to no run, and the final total is one more than the sum of the runs."""
-    deadline = time.monotonic() + timeout
-    last = _sim_log()
-    while time.monotonic() < deadline:
-        time.sleep(0.3)
-        now = _sim_log()
-        if now["open_connections"] == 0 and now["count"] == last["count"]:
-            return now
-        last = now
-    raise SystemExit("the simulator did not settle in %d s: %d connection(s) still open" % (timeout, last["open_connections"]))
+    return _control().settled_log()
 
 
 def _request_name(entry):
@@ -148,13 +145,8 @@ def mark():
 
 
 def latency(milliseconds):
-    """Delay every API answer of the simulator (POST /_sim/faults), to widen the window of a kill."""
-    request = urllib.request.Request(os.environ["KMI_IT_URL"] + "/_sim/faults", method="POST",
-                                     data=json.dumps({"latency_ms": float(milliseconds)}).encode("utf-8"),
-                                     headers={"Content-Type": "application/json"})
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(request, timeout=10) as answer:
-        json.load(answer)
+    """Delay every API answer of the simulator, to widen the window of a kill."""
+    _control().faults(latency_ms=float(milliseconds))
 
 
 def table(since):

@@ -38,7 +38,7 @@ INI
 play_args=(-i "${inventory}" -e "kmi_forks_cache_dir=${cache}" -e "kmi_forks_expected=${KMI_IT_TMP}/expected.json")
 QUERIES=6  # distinct requests of answers.yml over the two kinds of host
 
-tool() { "${KMI_PYTHON}" "${here}/forks_tool.py" "$@"; }
+tool() { KMI_IT_COLLECTION_ROOT="$(_kmi_collection_root)" "${KMI_PYTHON}" "${here}/forks_tool.py" "$@"; }
 field() { tool field "$1" "$2"; }
 
 # forks_run NAME EXPECTED: a complete run; exactly EXPECTED requests, none twice; every entry sound afterwards.

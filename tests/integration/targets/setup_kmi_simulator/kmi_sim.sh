@@ -8,6 +8,8 @@
 #   kmi_playbook NAME ARGS   run ansible-playbook -vvvv with them, output to $KMI_IT_TMP/NAME.log, and fail
 #                            when a token of the test users appears in that output
 #   kmi_with_env CMD...      run CMD with KTAPI_URL/KTAPI_AUTH_EMAIL/KTAPI_AUTH_TOKEN set to the KMI test user
+#   kmi_sim_control URL CMD  the simulator's control API from a shell (simulator/control.py)
+# and puts lookup_plugins/ on ANSIBLE_LOOKUP_PLUGINS: playbooks reach the control API with lookup('kmi_sim', ...).
 #
 # The tokens are long random strings, so a leak cannot hide behind a common word. They reach Ansible only through
 # an extra-vars file and the controller's environment, never a command line: `set -x` would echo it, and so would
@@ -18,6 +20,9 @@ set -o pipefail
 
 # The Python that runs ansible-test (and Ansible); the simulator needs nothing but its standard library.
 KMI_PYTHON=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python}
+
+ANSIBLE_LOOKUP_PLUGINS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lookup_plugins${ANSIBLE_LOOKUP_PLUGINS:+:${ANSIBLE_LOOKUP_PLUGINS}}"
+export ANSIBLE_LOOKUP_PLUGINS
 
 # xtrace off for the lines that handle tokens; _kmi_trace_on restores it.
 _kmi_trace_off() { case $- in *x*) _KMI_TRACE=1; set +x ;; *) _KMI_TRACE= ;; esac; }
@@ -50,7 +55,7 @@ kmi_sim_stop() {
 }
 
 kmi_sim_start() {
-    local root port scheme
+    local root port scheme health
     root=$(_kmi_collection_root)
     KMI_IT_TMP=$(mktemp -d "${OUTPUT_DIR:-/tmp}/kmi-it.XXXXXX")
     KMI_IT_INVENTORY="${KMI_IT_TMP}/inventory.ini"
@@ -85,21 +90,8 @@ kmi_sim_start() {
     case " $* " in *" --tls-cert "*) scheme=https ;; esac
     KMI_IT_URL="${scheme}://127.0.0.1:${port}"
     export KMI_IT_URL
-    "${KMI_PYTHON}" - "${KMI_IT_URL}/_sim/health" <<'PY'
-import json, ssl, sys, time, urllib.request
-context = ssl._create_unverified_context()  # a test certificate of our own, on loopback
-for attempt in range(100):
-    try:
-        with urllib.request.urlopen(sys.argv[1], timeout=2, context=context) as answer:
-            health = json.load(answer)
-        if health.get("ok"):
-            print("simulator healthy:", health)
-            sys.exit(0)
-    except OSError:
-        pass
-    time.sleep(0.1)
-sys.exit("the KMI simulator did not become healthy at " + sys.argv[1])
-PY
+    health=$(kmi_sim_control "${KMI_IT_URL}" wait '{"seconds": 10}') || return 1
+    echo "simulator healthy: ${health}"
 
     cat > "${KMI_IT_INVENTORY}" <<INI
 [local]
@@ -126,6 +118,12 @@ kmi_it_collection_root: ${root}
 YAML
     )
     _kmi_trace_on
+}
+
+# kmi_sim_control URL COMMAND [JSON]: the simulator's control API through its one client (simulator/control.py);
+# prints the answer as JSON. COMMAND: health, wait, reset, log, faults or rate_limit.
+kmi_sim_control() {
+    PYTHONPATH="$(_kmi_collection_root)${PYTHONPATH:+:${PYTHONPATH}}" "${KMI_PYTHON}" -m simulator.control "$@"
 }
 
 # kmi_secret_lines FILE...: how many lines of FILE(s) hold a test user's token or email, in any letter case, the

@@ -61,7 +61,12 @@ def _tasks(sim_url):
             tasks.append(
                 {
                     "name": "fault plan for %s, %s" % (case, path),
-                    "ansible.builtin.uri": {"url": sim_url + "/_sim/faults", "method": "POST", "body_format": "json", "body": {"faults": faults or []}},
+                    # the simulator's control client (simulator/control.py)
+                    "ansible.builtin.command": {
+                        "argv": [sys.executable, "-m", "simulator.control", sim_url, "faults", json.dumps({"faults": faults or []})],
+                        "chdir": COLLECTION_ROOT,
+                    },
+                    "changed_when": False,
                 }
             )
             task = {"name": "%s, %s" % (case, path), "kentik.kmi." + module: options, "register": "%s__%s" % (case, path), "ignore_errors": True}
