@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) kentik.kmi contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The project's Python as a whole: no import circle among its modules (plugins, simulator, bench, hacking)."""
+"""The project as a whole: no import circle among its modules (plugins, simulator, bench, hacking), no source file over
+500 lines."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ import os
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PACKAGE = "ansible_collections.kentik.kmi"
 SOURCES = ("plugins", "simulator", "bench", "hacking")
+MAX_LINES = 500
+# What is written by hand, by its ending; data (datasets, benchmark results, the changelog) is not.
+_SOURCE_ENDINGS = (".py", ".sh", ".yml", ".yaml", ".j2", ".md", ".rst", "Makefile")
+_NOT_SOURCE = {".git", ".venv", ".build", "output", "demo-output", "datasets", "results", "changelogs", "__pycache__", ".pytest_cache"}
 
 
 def _modules():
@@ -88,3 +93,17 @@ def test_no_import_circle():
 def test_the_circle_finder_finds_circles():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": {"e2"}, "e2": {"e"}}
     assert _circles(graph) == [["a", "b", "c"], ["e", "e2"]]
+
+
+def test_no_source_file_is_over_500_lines():
+    long_files = {}
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [name for name in dirs if name not in _NOT_SOURCE]
+        for name in files:
+            if name.endswith(_SOURCE_ENDINGS) and name != "CHANGELOG.rst":
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    count = len(handle.readlines())
+                if count > MAX_LINES:
+                    long_files[os.path.relpath(path, ROOT)] = count
+    assert long_files == {}

@@ -2,13 +2,14 @@
 # Copyright (c) kentik.kmi contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Hostile answers over real HTTP on loopback: redirects, endless and dripped bodies, deep JSON, echoed secrets; and
-the User-Agent's version."""
+the User-Agent's version; TLS settings against the simulator over HTTPS."""
 
 from __future__ import annotations
 
 import gc
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -17,6 +18,7 @@ import pytest
 import yaml
 
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_http as http
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import TLS_OFF_WARNING
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiApiError
 
 TOKEN = "sim-token"
@@ -236,3 +238,64 @@ def test_the_manifest_wins_and_no_version_is_the_bare_name(fresh_user_agent, tmp
     (tmp_path / "MANIFEST.json").write_text(json.dumps({"collection_info": {"version": "2.0\r\nX-Token: 1"}}), encoding="utf-8")
     http.user_agent.cache_clear()
     assert fresh_user_agent() == "kentik.kmi"  # nothing of a version that is no version reaches a header
+
+
+# ------------------------------------------------------------ TLS settings
+
+
+@pytest.fixture()
+def tls_server(tmp_path):
+    """The simulator over HTTPS on loopback, with a self-signed certificate: (url, certificate file)."""
+    from simulator.server import Simulator  # pylint: disable=import-outside-toplevel
+
+    if not shutil.which("openssl"):
+        pytest.skip("the openssl command is needed to make a test certificate")
+    cert, key = str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+        check=True, capture_output=True,
+    )
+    server = Simulator(dataset="small", tls=(cert, key)).start()
+    yield server.url, cert
+    server.stop()
+
+
+def test_ca_path_and_validate_certs_win_over_the_ca_bundle_environment(tls_server, make_client, monkeypatch, tmp_path):
+    url, cert = tls_server
+    bogus = tmp_path / "other-ca.pem"
+    bogus.write_text("not a certificate\n")
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.setenv(name, str(bogus))
+    assert {"market_id": "planet$earth", "name": "Global"} in make_client(api_url=url, ca_path=cert).list_markets()
+    assert make_client(api_url=url, validate_certs=False).list_markets()[0]["name"] == "Global"
+    with pytest.raises(KmiApiError) as info:
+        make_client(api_url=url, retries=0).list_markets()  # the bogus bundle is used: no silent trust
+    assert "TLS error" in str(info.value) and "check validate_certs / ca_path" in str(info.value)
+    assert "the TLS handshake failed (no certificate or crl found)" in str(info.value) and "Max retries" not in str(info.value)
+
+
+def test_an_untrusted_certificate_is_named_in_openssl_words(tls_server, make_client, monkeypatch):
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(KmiApiError) as info:
+        make_client(api_url=tls_server[0], retries=3).list_markets()
+    assert str(info.value) == (
+        "KMI ListMarkets failed: TLS error talking to %s: its TLS certificate could not be verified (certificate verify failed: "
+        "self-signed certificate) (hint: check validate_certs / ca_path)" % tls_server[0]
+    )
+
+
+def test_validate_certs_false_is_said_once_in_our_words(tls_server, make_client, recwarn):
+    url = tls_server[0]
+    warnings = []
+    client = make_client(api_url=url, validate_certs=False, warn=warnings.append)
+    assert client.list_markets() and client.list_markets()
+    assert warnings == [TLS_OFF_WARNING]
+    assert not [w for w in recwarn if "Unverified HTTPS" in str(w.message)]  # urllib3's own warning is silenced
+    said = []
+    make_client(api_url=url, validate_certs=False, warn=warnings.append, warn_once=lambda key, text: said.append((key, text)))
+    assert said == [("validate_certs", TLS_OFF_WARNING)] and len(warnings) == 1
+    make_client(api_url=url, ca_path=tls_server[1], validate_certs=False, warn=warnings.append)  # ca_path verifies
+    make_client(validate_certs=False, warn=warnings.append)  # plain http on loopback: no TLS to speak of
+    assert len(warnings) == 1

@@ -1,118 +1,43 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) kentik.kmi contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The five decision filters on a hand-made micro topology; every expected value is worked out by hand.
-
-The topology (documentation ASNs), market "Germany", customer-base ranking, scores summing to 3000:
-
-    rank  AS      name      score  rank_change     relation to me (AS64501)
-    1     64496   ATLAS     900     0              my provider (mutual_provider)
-    2     64497   BOREAL    700     1              provider of DELTA
-    3     64498   CASCADE   500    -1
-    4     64499   DELTA     300     0              my provider
-    5     64500   EMBER     200     2              customer of ATLAS
-    6     64501   FJORD     150     0              me
-    7     64502   GROVE     100    -1              my peer
-    8     64503   HARBOR     80     0              customer of ATLAS and of DELTA
-    9     64504   ISLE       50     1              customer of DELTA
-    10    64509   NORTH      20    -3
-
-    My customers: 64505 JUNIPER (40, single-homed), 64506 KESTREL (60, single-homed, mutual),
-                  64507 LARCH (25, mutual), 64508 MAPLE (60, single-homed).
-    Upstreams:    ATLAS buys from 64510 OSPREY and 64511 PIKE; DELTA from 64497 BOREAL and 64510 OSPREY;
-                  CASCADE from 64510 and 64511; EMBER from ATLAS; GROVE from 64497 and 64511;
-                  NORTH from 64497 and 64510; BOREAL from nobody.
-"""
+"""The five decisions (plugin_utils/_kmi_decisions.py) on the hand-made micro topology of decisions_topology.py;
+every expected value is worked out by hand. filter/test_decisions.py checks the filters that wrap them."""
 
 from __future__ import annotations
 
 import copy
 
 import pytest
-from ansible.errors import AnsibleError, AnsibleFilterError
-from ansible.parsing.dataloader import DataLoader
-from ansible.plugins.loader import filter_loader
-from ansible.template import Templar
 
-from ansible_collections.kentik.kmi.plugins.filter.decisions import FilterModule
 from ansible_collections.kentik.kmi.plugins.plugin_utils import _kmi_decisions
+from ansible_collections.kentik.kmi.tests.unit.plugins.decisions_topology import (
+    ATLAS,
+    BOREAL,
+    CANDIDATES,
+    CASCADE,
+    DELTA,
+    EMBER,
+    GROVE,
+    ME,
+    NAMES,
+    NORTH,
+    PC_BOREAL,
+    PC_CASCADE,
+    PC_EMBER,
+    PC_HARBOR,
+    PC_ISLE,
+    PC_NORTH,
+    PROVIDERS,
+    RANKING,
+    RANKING_RESULT,
+    candidate,
+    one_line_error,
+    rank_row,
+    rel,
+)
 
-try:
-    from ansible.template import trust_as_template  # ansible-core >= 2.19: playbook variables are trusted templates
-except ImportError:  # older ansible-core templates every string
-    trust_as_template = str
-
-F = FilterModule().filters()
-NAMES = ("peering_candidates", "transit_options", "single_homed", "mutual", "kmi_diff")
-
-
-def _rel(asn, name, score, single=False, mutual_customer=False, mutual_provider=False):
-    return {"asn": asn, "name": name, "score": score, "singlehomed_customer": single,
-            "mutual_customer": mutual_customer, "mutual_provider": mutual_provider}
-
-
-def _rank(rank, asn, name, score, rank_change, score_change=0):
-    return {"asn": asn, "name": name, "rank": rank, "rank_change": rank_change, "score": score, "score_change": score_change}
-
-
-RANKING = [
-    _rank(1, 64496, "ATLAS", 900, 0),
-    _rank(2, 64497, "BOREAL", 700, 1),
-    _rank(3, 64498, "CASCADE", 500, -1),
-    _rank(4, 64499, "DELTA", 300, 0),
-    _rank(5, 64500, "EMBER", 200, 2),
-    _rank(6, 64501, "FJORD", 150, 0),
-    _rank(7, 64502, "GROVE", 100, -1),
-    _rank(8, 64503, "HARBOR", 80, 0),
-    _rank(9, 64504, "ISLE", 50, 1),
-    _rank(10, 64509, "NORTH", 20, -3),
-]
-RANKING_RESULT = {"market": {"market_id": "country$de", "name": "Germany"}, "rankings": RANKING, "invalid_count": 0}
-
-ME = {
-    "asn": 64501, "name": "FJORD", "country_name": "Germany",
-    "providers": [_rel(64496, "ATLAS", 900, mutual_provider=True), _rel(64499, "DELTA", 300)],
-    "peers": [{"asn": 64502, "name": "GROVE", "pfx_count": 12}],
-    "customers": [
-        _rel(64505, "JUNIPER", 40, single=True),
-        _rel(64506, "KESTREL", 60, single=True, mutual_customer=True),
-        _rel(64507, "LARCH", 25, mutual_customer=True),
-        _rel(64508, "MAPLE", 60, single=True),
-    ],
-}
-
-
-def _details(asn, name, providers=(), customers=(), peers=()):
-    return {"asn": asn, "name": name, "country_name": "Germany",
-            "providers": [_rel(a, "P%d" % a, 10) for a in providers],
-            "customers": [_rel(a, "C%d" % a, 10) for a in customers],
-            "peers": [{"asn": a, "name": "X%d" % a, "pfx_count": 1} for a in peers]}
-
-
-ATLAS = _details(64496, "ATLAS", providers=[64510, 64511], customers=[64501, 64503, 64500], peers=[64497])
-DELTA = _details(64499, "DELTA", providers=[64497, 64510], customers=[64501, 64503, 64504])
-BOREAL = _details(64497, "BOREAL")
-CASCADE = _details(64498, "CASCADE", providers=[64510, 64511])
-EMBER = _details(64500, "EMBER", providers=[64496])
-GROVE = _details(64502, "GROVE", providers=[64497, 64511], customers=[64497])
-NORTH = _details(64509, "NORTH", providers=[64497, 64510])
-PROVIDERS = [ATLAS, DELTA]
-CANDIDATES = [BOREAL, CASCADE, EMBER, GROVE, NORTH]
-
-NOT_RELATED = "; not a peer, customer or provider of AS64501"
-
-
-def _pc(asn, name, rank, score, rank_change, where="the market", note=""):
-    return {"asn": asn, "name": name, "rank": rank, "score": score, "rank_change": rank_change,
-            "reason": "rank %d in %s (score %d)%s%s" % (rank, where, score, NOT_RELATED, note)}
-
-
-PC_BOREAL = _pc(64497, "BOREAL", 2, 700, 1)
-PC_CASCADE = _pc(64498, "CASCADE", 3, 500, -1)
-PC_EMBER = _pc(64500, "EMBER", 5, 200, 2)
-PC_HARBOR = _pc(64503, "HARBOR", 8, 80, 0)
-PC_ISLE = _pc(64504, "ISLE", 9, 50, 1)
-PC_NORTH = _pc(64509, "NORTH", 10, 20, -3)
+F = {name: getattr(_kmi_decisions, name) for name in NAMES}
 
 
 @pytest.fixture(autouse=True)
@@ -124,52 +49,7 @@ def _inputs_untouched():
 
 
 def _raises(name, *args, **kwargs):
-    with pytest.raises(AnsibleFilterError) as info:
-        F[name](*args, **kwargs)
-    message = str(info.value)
-    assert message.startswith("kentik.kmi.%s: " % name), message
-    assert "\n" not in message
-    return message
-
-
-# --------------------------------------------------------------------------------------- loading
-
-
-def test_filter_module_exports_the_five_filters():
-    assert sorted(F) == sorted(NAMES)
-    assert all(callable(F[name]) for name in NAMES)
-
-
-def test_filter_loader_finds_each_filter_by_its_fqcn(ansible_loads_filters):
-    for name in NAMES:
-        plugin = filter_loader.get("kentik.kmi." + name)
-        assert plugin is not None, name
-        assert plugin.j2_function.__name__ == name
-
-
-def test_filters_in_templates_take_ansible_variables(ansible_loads_filters):
-    variables = {"ranking": RANKING_RESULT, "me": ME, "upstreams": {"asn_details": PROVIDERS}, "old": ME,
-                 "new": dict(ME, providers=ME["providers"][:1])}
-    templar = Templar(loader=DataLoader(), variables=variables)
-
-    def render(text):
-        return str(templar.template(trust_as_template(text)))
-
-    assert render("{{ ranking | kentik.kmi.peering_candidates(me, provider_details=upstreams, exclude_providers_customers=true)"
-                  " | map(attribute='asn') | join(' ') }}") == "64497 64498 64509"
-    assert render("{{ (ranking | kentik.kmi.transit_options(me, limit=1))[0].reason }}") == (
-        "rank 2 in Germany, 23.3% of the ranking's total score; upstream overlap not checked: no details for AS64497")
-    assert render("{{ me | kentik.kmi.single_homed | map(attribute='asn') | join(' ') }}") == "64506 64508 64505"
-    assert render("{{ (me | kentik.kmi.mutual).providers | map(attribute='asn') | join(' ') }}") == "64496"
-    assert render("{{ 'lost' if (old | kentik.kmi.kmi_diff(new)).providers_lost else 'same' }}") == "lost"
-    assert render("{{ 'lost' if (old | kentik.kmi.kmi_diff(old)).providers_lost else 'same' }}") == "same"
-
-
-def test_filter_errors_in_templates_name_the_filter(ansible_loads_filters):
-    templar = Templar(loader=DataLoader(), variables={"me": ME})
-    with pytest.raises(AnsibleError) as info:
-        templar.template(trust_as_template("{{ 'not a ranking' | kentik.kmi.peering_candidates(me) }}"))
-    assert "kentik.kmi.peering_candidates: rankings must be a ranking" in str(info.value)
+    return one_line_error(_kmi_decisions.KmiDecisionError, F, name, *args, **kwargs)
 
 
 # ---------------------------------------------------------------------------- peering_candidates
@@ -189,9 +69,9 @@ def test_peering_candidates_note_customers_of_my_providers():
     assert F["peering_candidates"](RANKING, ME, provider_details=PROVIDERS) == [
         PC_BOREAL,
         PC_CASCADE,
-        _pc(64500, "EMBER", 5, 200, 2, note="; customer of your provider AS64496"),
-        _pc(64503, "HARBOR", 8, 80, 0, note="; customer of your providers AS64496, AS64499"),
-        _pc(64504, "ISLE", 9, 50, 1, note="; customer of your provider AS64499"),
+        candidate(64500, "EMBER", 5, 200, 2, note="; customer of your provider AS64496"),
+        candidate(64503, "HARBOR", 8, 80, 0, note="; customer of your providers AS64496, AS64499"),
+        candidate(64504, "ISLE", 9, 50, 1, note="; customer of your provider AS64499"),
         PC_NORTH,
     ]
 
@@ -276,12 +156,6 @@ def test_peering_candidates_all_options_together():
 ])
 def test_peering_candidates_bad_input(args, kwargs, expected):
     assert _raises("peering_candidates", *args, **kwargs) == "kentik.kmi.peering_candidates: " + expected
-
-
-def test_peering_candidates_unknown_option_and_missing_argument():
-    assert "unexpected keyword argument 'exclude_provider_customers'" in _raises(
-        "peering_candidates", RANKING, ME, exclude_provider_customers=True)
-    assert "my_details" in _raises("peering_candidates", RANKING)
 
 
 # ------------------------------------------------------------------------------- transit_options
@@ -370,21 +244,21 @@ def test_transit_options_with_one_provider_detailed_compare_that_one():
 
 def test_transit_options_without_providers_share_nothing():
     alone = dict(ME, providers=[])
-    options = F["transit_options"]([_rank(1, 64496, "ATLAS", 3, 0), _rank(2, 64501, "FJORD", 1, 0)], alone, provider_details=[ATLAS])
+    options = F["transit_options"]([rank_row(1, 64496, "ATLAS", 3, 0), rank_row(2, 64501, "FJORD", 1, 0)], alone, provider_details=[ATLAS])
     assert options == [{"asn": 64496, "name": "ATLAS", "rank": 1, "score": 3, "market_share": 0.75, "shared_upstreams": [],
                         "reason": "rank 1 in the market, 75.0% of the ranking's total score; no upstream shared with your providers"}]
 
 
 def test_transit_options_limit_and_zero_scores():
     assert F["transit_options"](RANKING, ME, provider_details=CANDIDATES + PROVIDERS, limit=2) == TO_FULL[:2]
-    zero = [_rank(1, 64497, "BOREAL", 0, 0), _rank(2, 64498, "CASCADE", 0, 0)]
+    zero = [rank_row(1, 64497, "BOREAL", 0, 0), rank_row(2, 64498, "CASCADE", 0, 0)]
     assert [o["market_share"] for o in F["transit_options"](zero, ME)] == [0.0, 0.0]
 
 
 @pytest.mark.parametrize("args, kwargs, expected", [
     (({"rankings": "all"}, ME), {}, "rankings.rankings must be a ranking: a list of {asn, name, rank, score} (or a kmi_rankings result), got a string"),
     (([42], ME), {}, "rankings[0] must be a ranking entry (a dict), got a number"),
-    (([_rank(1, 64497, "BOREAL", "huge", 0)], ME), {}, "rankings[0].score must be a number, got 'huge'"),
+    (([rank_row(1, 64497, "BOREAL", "huge", 0)], ME), {}, "rankings[0].score must be a number, got 'huge'"),
     ((RANKING, None), {}, "my_details must be an ASN details entry (a dict with asn, customers, providers, peers), got null"),
     ((RANKING, ME), {"provider_details": [ATLAS, {"asn": 64499, "providers": [{"name": "BOREAL"}]}]},
      "provider_details[1].providers[0] has no 'asn' key"),
@@ -392,10 +266,6 @@ def test_transit_options_limit_and_zero_scores():
 ])
 def test_transit_options_bad_input(args, kwargs, expected):
     assert _raises("transit_options", *args, **kwargs) == "kentik.kmi.transit_options: " + expected
-
-
-def test_transit_options_unknown_option():
-    assert "unexpected keyword argument 'exclude'" in _raises("transit_options", RANKING, ME, exclude=[64497])
 
 
 # ---------------------------------------------------------------------------------- single_homed
@@ -412,9 +282,9 @@ def test_single_homed_highest_score_first_ties_by_asn():
 
 
 def test_single_homed_none_and_missing_customers():
-    assert F["single_homed"](dict(ME, customers=[_rel(64507, "LARCH", 25)])) == []
+    assert F["single_homed"](dict(ME, customers=[rel(64507, "LARCH", 25)])) == []
     assert F["single_homed"]({"asn": "AS64501"}) == []
-    assert F["single_homed"]({"asn_details": [{"asn": 64501, "customers": [_rel(64505, "JUNIPER", 40, single=True)]}]}) == [
+    assert F["single_homed"]({"asn_details": [{"asn": 64501, "customers": [rel(64505, "JUNIPER", 40, single=True)]}]}) == [
         {"asn": 64505, "name": "JUNIPER", "score": 40, "reason": SINGLE_REASON}]
 
 
@@ -464,20 +334,20 @@ def test_mutual_bad_input(value, expected):
 # -------------------------------------------------------------------------------------- kmi_diff
 
 # me next day: lost provider DELTA, gained CASCADE; gained peer HARBOR; lost customer LARCH, gained NORTH
-ME_NEW = dict(ME, providers=[_rel(64496, "ATLAS", 910), _rel(64498, "CASCADE", 510)],
+ME_NEW = dict(ME, providers=[rel(64496, "ATLAS", 910), rel(64498, "CASCADE", 510)],
               peers=[{"asn": 64502, "name": "GROVE", "pfx_count": 12}, {"asn": 64503, "name": "HARBOR", "pfx_count": 3}],
-              customers=[_rel(64505, "JUNIPER", 40), _rel(64506, "KESTREL", 60), _rel(64508, "MAPLE", 60), _rel(64509, "NORTH", 20)])
+              customers=[rel(64505, "JUNIPER", 40), rel(64506, "KESTREL", 60), rel(64508, "MAPLE", 60), rel(64509, "NORTH", 20)])
 # CASCADE and BOREAL swap, FJORD and EMBER swap, PIKE enters at 9, ISLE and NORTH leave
 RANKING_NEW = [
-    _rank(1, 64496, "ATLAS", 910, 0),
-    _rank(2, 64498, "CASCADE", 510, 1),
-    _rank(3, 64497, "BOREAL", 505, -1),
-    _rank(4, 64499, "DELTA", 300, 0),
-    _rank(5, 64501, "FJORD", 170, 1),
-    _rank(6, 64500, "EMBER", 160, -1),
-    _rank(7, 64502, "GROVE", 100, 0),
-    _rank(8, 64503, "HARBOR", 80, 0),
-    _rank(9, 64511, "PIKE", 30, 0),
+    rank_row(1, 64496, "ATLAS", 910, 0),
+    rank_row(2, 64498, "CASCADE", 510, 1),
+    rank_row(3, 64497, "BOREAL", 505, -1),
+    rank_row(4, 64499, "DELTA", 300, 0),
+    rank_row(5, 64501, "FJORD", 170, 1),
+    rank_row(6, 64500, "EMBER", 160, -1),
+    rank_row(7, 64502, "GROVE", 100, 0),
+    rank_row(8, 64503, "HARBOR", 80, 0),
+    rank_row(9, 64511, "PIKE", 30, 0),
 ]
 RELATIONS = {"providers_gained": [64498], "providers_lost": [64499], "peers_gained": [64503], "peers_lost": [],
              "customers_gained": [64509], "customers_lost": [64507]}
@@ -582,22 +452,3 @@ def test_the_logic_module_raises_its_own_error_for_reuse_outside_filters():
         _kmi_decisions.mutual("AS64501")
     assert issubclass(_kmi_decisions.KmiDecisionError, ValueError)
     assert _kmi_decisions.single_homed(ME) == F["single_homed"](ME)
-
-
-# ------------------------------------------------------------------- argument errors name the arguments
-
-
-def test_unknown_keyword_names_the_arguments_and_the_close_one():
-    message = _raises("peering_candidates", RANKING, ME, max_rnk=5)
-    assert message == (
-        "kentik.kmi.peering_candidates: got an unexpected keyword argument 'max_rnk'; its arguments are: rankings (the value piped in), "
-        "my_details, min_rank, min_score, max_rank, exclude, exclude_providers_customers, provider_details, limit. "
-        "Did you mean 'max_rank' for 'max_rnk'?"
-    )
-
-
-def test_argument_to_a_filter_without_arguments():
-    message = _raises("single_homed", ME, 3)
-    assert message.startswith("kentik.kmi.single_homed: too many positional arguments; ")
-    assert message.endswith("it takes no argument but the value piped in (my_details).")
-    assert "\n" not in message
