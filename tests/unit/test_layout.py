@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) kentik.kmi contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The project as a whole: no import circle among its modules (plugins, simulator, bench, hacking), no source file over
-500 lines."""
+"""The project as a whole: unit tests that mirror plugins/ file by file, no import circle among its modules (plugins,
+simulator, bench, hacking), no source file over 500 lines."""
 
 from __future__ import annotations
 
@@ -107,3 +107,24 @@ def test_no_source_file_is_over_500_lines():
                 if count > MAX_LINES:
                     long_files[os.path.relpath(path, ROOT)] = count
     assert long_files == {}
+
+
+def _files(folder, prefix=""):
+    """{sub-folder of ``folder``: the .py files in it whose name starts with ``prefix``}, __init__.py left out."""
+    found = {}
+    for here, dirs, files in os.walk(folder):
+        dirs[:] = [name for name in dirs if name != "__pycache__"]
+        names = {name for name in files if name.endswith(".py") and name.startswith(prefix) and name != "__init__.py"}
+        if names:
+            found[os.path.relpath(here, folder)] = names
+    return found
+
+
+def test_each_plugin_file_has_its_test_file_and_each_test_file_its_plugin_file():
+    plugins = _files(os.path.join(ROOT, "plugins"))
+    tests = _files(os.path.join(ROOT, "tests", "unit", "plugins"), "test_")
+    wanted = {(folder, "test_" + name.lstrip("_")) for folder, names in plugins.items() for name in names}
+    have = {(folder, name) for folder, names in tests.items() for name in names}
+    assert sorted(wanted - have) == []  # a plugin file without its test file
+    # every test file is its plugin file's (test_kmi_cache_trust.py is _kmi_cache.py's too)
+    assert sorted(test for test in have if not any(test[0] == want[0] and test[1].startswith(want[1][:-3]) for want in wanted)) == []

@@ -12,10 +12,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from ansible import constants as C
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiApiError, KmiInputError
-from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import LookupCache, PersistentCache, RunCache, run_cache_dir
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import LookupCache, PersistentCache, RunCache
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache_entry import FORMAT, envelope, problem
 
 TOKEN = "sim-token"
@@ -127,13 +126,6 @@ def test_an_answer_from_the_cache_still_says_it_came_from_the_simulator(sim, cac
     third = cached_client()
     third.get_rankings("Global", limit=3)  # from the run cache: nothing sent
     assert _ops(sim) == ["ListMarkets", "GetRankings"] and third.simulator == "small"
-
-
-def test_run_cache_dir_is_in_ansible_local_tmp(monkeypatch, tmp_path):
-    monkeypatch.setattr(C, "DEFAULT_LOCAL_TMP", str(tmp_path / "ansible-local-1"), raising=False)
-    assert run_cache_dir() == str(tmp_path / "ansible-local-1" / "kentik_kmi_cache")
-    RunCache(run_cache_dir())
-    assert os.stat(run_cache_dir()).st_mode & 0o777 == 0o700
 
 
 def _fork_child(url, run_dir, barrier, results, index):
@@ -447,13 +439,3 @@ def test_unusable_jsonfile_folder_names_cache_connection(tmp_path):
     assert message.startswith("cache_connection: %r is not a folder the ansible.builtin.jsonfile cache can use (" % str(regular_file / "cache"))
     assert "give a folder that exists or can be created, and that this user can write" in message
     assert "\n" not in message
-
-
-def test_run_cache_first_is_true_once_per_run_across_forks(tmp_path):
-    run = RunCache(str(tmp_path / "run"))
-    pid = os.fork()
-    if pid == 0:  # a fork says it first
-        os._exit(0 if run.first("warning:validate_certs") else 1)
-    assert os.waitpid(pid, 0)[1] == 0
-    assert run.first("warning:validate_certs") is False
-    assert run.first("warning:other") is True and run.first("warning:other") is False

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) kentik.kmi contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The four lookups, loaded by Ansible's lookup_loader and run in-process against the live simulator."""
+"""What every lookup does around its client calls (plugin_utils/_kmi_lookup.py): where options come from, bad input
+before any request, one-line errors without secrets, and the run and persistent caches."""
 
 from __future__ import annotations
 
@@ -10,10 +11,7 @@ import os
 import pytest
 from ansible import constants as C
 from ansible.errors import AnsibleLookupError
-from ansible.parsing.dataloader import DataLoader
-from ansible.plugins.loader import lookup_loader
 from ansible.release import __version__ as ANSIBLE_CORE_VERSION
-from ansible.template import Templar
 
 try:
     from ansible.template import trust_as_template  # ansible-core >= 2.19: playbook variables are trusted templates
@@ -22,125 +20,12 @@ except ImportError:  # older ansible-core templates every string
 
 TOKEN = "sim-token"
 EMAIL = "sim@example.com"
-ENVIRONMENT = ("KTAPI_URL", "KTAPI_AUTH_EMAIL", "KTAPI_AUTH_TOKEN", "KTAPI_REGION", "KENTIK_KMI_CACHE", "KENTIK_KMI_CACHE_PLUGIN",
-               "KENTIK_KMI_CACHE_CONNECTION", "KENTIK_KMI_CACHE_PREFIX", "KENTIK_KMI_CACHE_TIMEOUT")
 GERMANY = {"market_id": "country$de", "name": "Germany"}
 JAPAN = {"market_id": "country$jp", "name": "Japan"}
 
 
 def _ops(sim):
     return [entry["operation"] for entry in sim.log()]
-
-
-@pytest.fixture()
-def run_lookup(sim, collection_loader, monkeypatch, tmp_path):
-    """run_lookup(name, terms, variables=None, **options): a new plugin instance (as each fork has) in this test's run.
-
-    The connection options default to the simulator's; an option given as None is left out.
-    """
-    monkeypatch.setattr(C, "DEFAULT_LOCAL_TMP", str(tmp_path / "ansible-local"), raising=False)
-    for name in ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
-
-    def _run(name, terms=(), variables=None, **options):
-        options = dict({"api_url": sim.url, "api_email": EMAIL, "api_token": TOKEN}, **options)
-        variables = variables or {}
-        loader = DataLoader()
-        plugin = lookup_loader.get("kentik.kmi." + name, loader=loader, templar=Templar(loader=loader, variables=variables))
-        assert plugin is not None, name
-        return plugin.run(list(terms), variables=variables, **{k: v for k, v in options.items() if v is not None})
-
-    return _run
-
-
-# ------------------------------------------------------------------ kmi_markets
-
-
-def test_markets_without_terms_lists_every_market(sim, run_lookup):
-    markets = run_lookup("kmi_markets")
-    assert len(markets) == 9 and GERMANY in markets and {"market_id": "planet$earth", "name": "Global"} in markets
-    assert all(set(m) == {"market_id", "name"} for m in markets)
-    assert _ops(sim) == ["ListMarkets"]
-
-
-def test_markets_resolve_code_name_and_id_alike(sim, run_lookup):
-    assert run_lookup("kmi_markets", ["DE", "germany", "country$de", "Germany"]) == [GERMANY] * 4
-    assert _ops(sim) == ["ListMarkets"]
-
-
-def test_markets_keep_term_order_and_flatten(run_lookup):
-    assert run_lookup("kmi_markets", ["jp", "DE"]) == [JAPAN, GERMANY]
-    assert run_lookup("kmi_markets", [["jp", "DE"]]) == [JAPAN, GERMANY]
-
-
-def test_markets_query_per_element(run_lookup):
-    assert run_lookup("kmi_markets", ["jp", "DE"], query="market_id") == ["country$jp", "country$de"]
-    assert "Global" in run_lookup("kmi_markets", query="name")
-
-
-# ----------------------------------------------------------------- kmi_rankings
-
-
-def test_rankings_one_element_per_market_in_order(sim, run_lookup):
-    result = run_lookup("kmi_rankings", ["DE", "planet$earth"], limit=3)
-    assert [r["market"]["market_id"] for r in result] == ["country$de", "planet$earth"]
-    assert all(set(r) == {"market", "rankings", "invalid_count"} and 0 < len(r["rankings"]) <= 3 for r in result)
-    assert set(result[0]["rankings"][0]) == {"asn", "name", "rank", "rank_change", "score", "score_change"}
-    assert _ops(sim) == ["ListMarkets", "GetRankings", "GetRankings"]
-
-
-def test_rankings_flatten_terms(run_lookup):
-    assert run_lookup("kmi_rankings", [["DE", "JP"]], limit=3) == run_lookup("kmi_rankings", ["DE", "JP"], limit=3)
-
-
-def test_rankings_query_and_options(sim, run_lookup):
-    asns = run_lookup("kmi_rankings", ["DE", "US"], rank_type="wholesale", ip="v6", limit=2, query="rankings[].asn")
-    assert len(asns) == 2 and all(a and len(a) <= 2 and all(isinstance(n, int) for n in a) for a in asns)
-    assert sim.log()[-1]["path"] == "/kmi/v202212/market/country$us/rankings/customer_base_wholesome/ip/v6"
-
-
-# ----------------------------------------------------------------- kmi_asn_info
-
-
-def test_asn_info_one_element_per_asn_in_order(sim, run_lookup):
-    result = run_lookup("kmi_asn_info", [64500, "AS64499", "as64496"], market="Global")
-    assert [d["asn"] for d in result] == [64500, 64499, 64496]
-    assert all(set(d) == {"asn", "name", "country_name", "customers", "providers", "peers"} for d in result)
-    assert sorted(_ops(sim)) == ["GetASNDetails"] * 3 + ["ListMarkets"]
-
-
-def test_asn_info_flatten_query_and_filters(sim, run_lookup):
-    options = {"market": "US", "relationship": "customers", "singlehomed_customer": "only"}
-    flat = run_lookup("kmi_asn_info", [64499, 64496], query="customers[].asn", **options)
-    assert run_lookup("kmi_asn_info", [[64499, 64496]], query="customers[].asn", **options) == flat
-    assert len(flat) == 2 and flat[0] and all(isinstance(n, int) for n in flat[0])
-    details = run_lookup("kmi_asn_info", [64499], **options)[0]
-    assert details["providers"] == [] and details["peers"] == []
-    assert all(c["singlehomed_customer"] for c in details["customers"])
-    assert "/kmi/v202212/market/country$us/network/64499/customers" in [e["path"] for e in sim.log()]
-    assert _ops(sim).count("GetASNDetails") == 2  # the two later lookups were answered by the run cache
-
-
-# ----------------------------------------------------------------- kmi_insights
-
-
-def test_insights_without_terms_is_one_global_list(sim, run_lookup):
-    result = run_lookup("kmi_insights", lookback=30, limit=500)
-    assert len(result) == 1 and isinstance(result[0], list) and len({i["asn"] for i in result[0]}) > 2
-    assert _ops(sim) == ["GetGlobalInsights"]
-
-
-def test_insights_one_list_per_asn_in_order(sim, run_lookup):
-    result = run_lookup("kmi_insights", ["AS64496", 64499], lookback=30)
-    assert len(result) == 2 and result[0] and result[1]
-    assert {i["asn"] for i in result[0]} == {64496} and {i["asn"] for i in result[1]} == {64499}
-    assert set(result[0][0]) == {"asn", "name", "type", "message", "created_at"}
-    assert [e["path"] for e in sim.log()] == ["/kmi/v202212/insights/64496", "/kmi/v202212/insights/64499"]
-
-
-def test_insights_flatten_and_query(run_lookup):
-    asns = run_lookup("kmi_insights", [["AS64496", 64499]], lookback=30, query="[].asn")
-    assert len(asns) == 2 and set(asns[0]) == {64496} and set(asns[1]) == {64499}
 
 
 # ---------------------------------------------------------- where options come from

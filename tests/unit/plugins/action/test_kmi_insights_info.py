@@ -1,0 +1,12 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) kentik.kmi contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The action plugin of kentik.kmi.kmi_insights_info (plugins/action/kmi_insights_info.py): what Ansible loads for the module's tasks."""
+
+from __future__ import annotations
+
+from ansible_collections.kentik.kmi.plugins.modules import kmi_insights_info
+
+
+def test_ansible_finds_the_action_plugin_that_runs_the_modules_call(action_class):
+    assert action_class("kmi_insights_info").call is kmi_insights_info.CALL
