@@ -49,7 +49,6 @@ def _requests():
 
 # Where a decoded answer keeps the simulator's dataset name: no API field can be named so (proto JSON names have no '/').
 _SIMULATOR_FIELD = "kentik.kmi/simulator"
-GLOBAL_MARKET = "planet$earth"
 
 TLS_OFF_WARNING = (
     "validate_certs is false: the KMI API's TLS certificate is not checked, so whoever sits between this host and the API "
@@ -291,7 +290,8 @@ class KmiClient:
                 self._markets = self.list_markets()
             return self._markets
 
-    def _shape(self, operation, data, fields):
+    def _typed(self, operation, data, fields):
+        """The decoded answer ``data``, typed and checked after ``fields`` (_kmi_response.py); a KmiApiError if it is not."""
         hint = None
         try:
             return response.normalize(data, fields)
@@ -301,13 +301,14 @@ class KmiClient:
             problem = "not the spec's shape: %s" % exc
         except RecursionError:
             problem = "it is nested too deeply"
-        raise self._fail(operation, "the answer of %s is not valid KMI JSON: %s" % (operation, problem), hint=hint) from None
+        raise self._api_error(operation, "the answer of %s is not valid KMI JSON: %s" % (operation, problem), hint=hint) from None
 
     def _redact(self, text):
         """``text`` with the token and the email masked: in any letter case, and percent-encoded."""
         return self._secret_pattern.sub("********", text) if self._secret_pattern else text
 
-    def _fail(self, operation, reason, **kwargs):
+    def _api_error(self, operation, reason, **kwargs):
+        """A KmiApiError for ``operation``, the token and the email masked in all its text: for the caller to raise."""
         exc = KmiApiError(operation, reason, **kwargs)
         exc.args = (self._redact(str(exc)),)
         exc.reason = self._redact(exc.reason)
@@ -320,7 +321,7 @@ class KmiClient:
         try:
             slot = self._budget.take()
         except BudgetPaused as exc:
-            raise self._fail(
+            raise self._api_error(
                 operation,
                 "not sent: Kentik answered 429 to another request of this account and asked it to wait %.1f s more, "
                 "which would pass max_retry_wait %g s" % (exc.seconds, self.max_retry_wait),
@@ -352,17 +353,17 @@ class KmiClient:
         if self._cache is None:
             data = self._send(operation, method, path, params, body)
             self._note_simulator(data)
-            return self._shape(operation, data, fields)
+            return self._typed(operation, data, fields)
         fresh = []
 
         def send():
             data = self._send(operation, method, path, params, body)
-            fresh.append(self._shape(operation, data, fields))  # raises before the cache stores a refused answer
+            fresh.append(self._typed(operation, data, fields))  # raises before the cache stores a refused answer
             return data
 
         data = self._cache.fetch(self.cache_key(method, path, params, body), send, self._cache_secret)
         self._note_simulator(data)
-        return fresh[0] if fresh else self._shape(operation, data, fields)
+        return fresh[0] if fresh else self._typed(operation, data, fields)
 
     def _note_simulator(self, data):
         name = data.get(_SIMULATOR_FIELD)
@@ -417,24 +418,24 @@ class KmiClient:
                 finally:
                     self._budget.release(slot)
             except http.AnswerTooLarge as exc:
-                raise self._fail(operation, str(exc), attempts=attempt) from None
+                raise self._api_error(operation, str(exc), attempts=attempt) from None
             except http.DeadlineExpired as exc:  # retried like a read timeout
                 reason = str(exc)
             except requests.exceptions.SSLError as exc:
                 reason, hint = http.tls_failure(exc)
-                raise self._fail(operation, "TLS error talking to %s: %s" % (self.base_url, reason), attempts=attempt, hint=hint) from None
+                raise self._api_error(operation, "TLS error talking to %s: %s" % (self.base_url, reason), attempts=attempt, hint=hint) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
                 reason = http.network_reason(exc, requests)
                 if reason == http.UNRESOLVED:  # a wrong host name stays wrong: fail at once
-                    raise self._fail(operation, "%s (%s)" % (reason, self.base_url), attempts=attempt, hint="check api_url / region") from None
+                    raise self._api_error(operation, "%s (%s)" % (reason, self.base_url), attempts=attempt, hint="check api_url / region") from None
                 if reason == http.REFUSED and self._loopback:  # nothing listens on this host: waiting would not help
-                    raise self._fail(operation, "%s (%s)" % (reason, self.base_url), attempts=attempt, hint=http.LOOPBACK_REFUSED_HINT) from None
+                    raise self._api_error(operation, "%s (%s)" % (reason, self.base_url), attempts=attempt, hint=http.LOOPBACK_REFUSED_HINT) from None
             except requests.exceptions.RequestException as exc:
-                raise self._fail(operation, "request error: %s" % exc, attempts=attempt) from None
+                raise self._api_error(operation, "request error: %s" % exc, attempts=attempt) from None
             else:
                 status = resp.status_code
                 if 300 <= status < 400:
-                    raise self._fail(
+                    raise self._api_error(
                         operation,
                         "%s: a redirect to %s, which is not followed" % (resp.reason or "Redirect", http.redirect_host(resp.headers.get("Location"))),
                         status=status,
@@ -447,7 +448,7 @@ class KmiClient:
                 status_reason = (resp.reason or "error") + (" (%s)" % other_body if other_body else "")
                 body_hint = http.PROXY_HINT if other_body else None
                 if status not in RETRY_STATUSES:
-                    raise self._fail(
+                    raise self._api_error(
                         operation, status_reason, status=status, code=code, kentik_message=message, attempts=attempt, hint=body_hint
                     )
                 reason = "HTTP %d" % status
@@ -466,7 +467,7 @@ class KmiClient:
                     kwargs["code"], kwargs["kentik_message"], kwargs["hint"] = code, message, body_hint
                 else:
                     kwargs["hint"] = NETWORK_HINT
-                raise self._fail(operation, detail, **kwargs)
+                raise self._api_error(operation, detail, **kwargs)
             self._log("KMI %s: attempt %d of %d failed (%s); the next in %.1f s" % (operation, attempt, self.retries + 1, failures[-1], delay))
             time.sleep(delay)
             waited += delay
@@ -480,8 +481,8 @@ class KmiClient:
             )
         data, problem, hint = http.decode_answer(resp.status_code, content, resp.headers.get("Content-Type"))
         if data is None:
-            raise self._fail(operation, "the answer of %s is not valid KMI JSON: %s" % (operation, problem), attempts=attempt, hint=hint)
+            raise self._api_error(operation, "the answer of %s is not valid KMI JSON: %s" % (operation, problem), attempts=attempt, hint=hint)
         simulator = http.simulator_name(resp.headers)
         if simulator:
-            data[_SIMULATOR_FIELD] = simulator  # kept with the answer in the caches; _shape drops it
+            data[_SIMULATOR_FIELD] = simulator  # kept with the answer in the caches; _typed drops it
         return data

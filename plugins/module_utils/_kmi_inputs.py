@@ -22,7 +22,6 @@ ASN_MIN = 1
 ASN_MAX = 4294967295
 
 IP_FAMILIES = ("v4", "v6")
-_IP_ALIASES = {"v4": "v4", "ipv4": "v4", "4": "v4", "v6": "v6", "ipv6": "v6", "6": "v6"}
 
 # The six rank types of the spec, spelled as the API spells them.
 RANK_TYPES = (
@@ -34,10 +33,7 @@ RANK_TYPES = (
     "peering_base",
 )
 # "wholesome" is the API's spelling of wholesale; accept the English word too.
-_RANK_TYPE_ALIASES = {
-    "wholesale": "customer_base_wholesome",
-    "customer_base_wholesale": "customer_base_wholesome",
-}
+_RANK_TYPE_ALIASES = {"wholesale": "customer_base_wholesome"}
 
 RELATIONSHIPS = ("all", "customers", "providers", "peers")
 _RELATIONSHIP_ALIASES = {"customer": "customers", "provider": "providers", "peer": "peers"}
@@ -125,7 +121,7 @@ def normalize_asn_list(value, option="asn"):
 
 def normalize_ip(value, option="ip"):
     """Return 'v4' or 'v6'."""
-    return _choice(value, option, IP_FAMILIES, _IP_ALIASES)
+    return _choice(value, option, IP_FAMILIES)
 
 
 def normalize_rank_type(value, option="rank_type"):

@@ -81,11 +81,6 @@ def make_client(sim):
     return _make
 
 
-def api_requests(sim):
-    """The API requests (not control calls) the simulator has seen since the last reset."""
-    return sim.log()
-
-
 @pytest.fixture(scope="module")
 def collection_loader():
     """Ansible's collection loader, as ansible-playbook installs it: plugin loaders find kentik.kmi.* through it."""
