@@ -1,61 +1,33 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) kentik.kmi contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one client of the Kentik Market Intelligence (KMI) v202212 REST API.
+"""The one client of the Kentik Market Intelligence (KMI) v202212 REST API: its five RPCs.
 
-Modules (on the target) and lookups (on the controller) both call KmiClient:
-it checks inputs, sends the request (auth, timeouts, pacing, retries), turns
-failures into KmiApiError and answers into snake_case, typed dicts.
+Modules (on the target) and lookups (on the controller) both call KmiClient: it checks inputs (_kmi_inputs.py),
+asks the cache, else sends the request through its Transport (_kmi_transport.py: auth, timeouts, pacing, retries),
+and turns answers into snake_case, typed dicts (_kmi_response.py). Every failure is a KmiApiError or a KmiInputError.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import random
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
-from importlib import import_module
-from importlib.util import find_spec
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_http as http
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_inputs as inputs
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_options as options
 from ansible_collections.kentik.kmi.plugins.module_utils import _kmi_response as response
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_account import account_id, cache_secret
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_countries import COUNTRY_NAMES
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import (
-    BAD_VALUE_HINT,
-    NETWORK_HINT,
-    RATE_LIMIT_HINT,
-    KmiApiError,
-    KmiInputError,
-)
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_pacing import BudgetPaused, FileLedger, ProcessBudget
-
-# requests is imported when the first request is sent (_requests()), not here: a lookup answered from the cache
-# never pays for it, and every host's fork would (about 70 ms a host).
-HAS_REQUESTS = find_spec("requests") is not None
-REQUESTS_IMPORT_ERROR = None if HAS_REQUESTS else "ImportError: No module named 'requests'"
-
-
-def _requests():
-    """The requests module (imported on first use)."""
-    return import_module("requests")
-
-
-# Where a decoded answer keeps the simulator's dataset name: no API field can be named so (proto JSON names have no '/').
-_SIMULATOR_FIELD = "kentik.kmi/simulator"
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import BAD_VALUE_HINT, KmiInputError
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_transport import HAS_REQUESTS, SIMULATOR_FIELD, Transport
 
 TLS_OFF_WARNING = (
     "validate_certs is false: the KMI API's TLS certificate is not checked, so whoever sits between this host and the API "
     "can read the Kentik token and change the answers. Use ca_path for a private or proxy CA instead."
 )
-
-RETRY_STATUSES = frozenset((429, 502, 503, 504))
 
 # Characters left as they are in a path segment (RFC 3986 pchar without '/').
 _PATH_SAFE = "-._~!$&'()*+,;=:@"
@@ -133,45 +105,33 @@ class KmiClient:
             value = options.default(name) if value is None else value
             return inputs.normalize_connection_number(value, name) if name in inputs.CONNECTION_RANGES else value
 
-        self._secret_pattern = http.secret_pattern((str(api_token), str(api_email)))
         self._account = account_id(api_email, api_token)
         self._cache_secret = cache_secret(api_token)
         self._cache = cache
         self.base_url = inputs.base_url_for(pick("region", region), api_url, pick("allow_insecure_http", allow_insecure_http))
-        self._loopback = inputs.is_loopback(urlsplit(self.base_url).hostname)
-        self.timeout = (float(pick("connect_timeout", connect_timeout)), float(pick("timeout", timeout)))
-        self.max_response_bytes = int(pick("max_response_bytes", max_response_bytes))
-        self.retries = int(pick("retries", retries))
-        self.retry_backoff = float(pick("retry_backoff", retry_backoff))
-        self.max_retry_wait = float(pick("max_retry_wait", max_retry_wait))
-        limits = ((pick("requests_per_minute", requests_per_minute), 60.0), (pick("requests_per_hour", requests_per_hour), 3600.0))
-        if ledger_folder:
-            # One ledger per account: this API and this user (Kentik's limits are per user), named by a digest.
-            account = hashlib.sha256(("kentik.kmi ledger\n%s\n%s" % (self.base_url, api_email)).encode("utf-8")).hexdigest()
-            path = os.path.join(ledger_folder, "ledger-%s.json" % account[:32])
-            self._budget = FileLedger(path, limits, max_wait=self.max_retry_wait, say=log)
-        else:
-            self._budget = ProcessBudget(limits, max_wait=self.max_retry_wait, say=log)
-        self._count_lock = threading.Lock()
         self._markets_lock = threading.Lock()
         self._markets = None
         self.warnings = []
         self._warn = warn or self.warnings.append
-        self._log = log or (lambda text: None)
-        self.request_count = 0
         self.simulator = None
-
-        self._headers = {
-            "User-Agent": http.user_agent(),
-            "Accept": "application/json",
-            "X-CH-Auth-Email": str(api_email),
-            "X-CH-Auth-API-Token": str(api_token),
-        }
-        self._verify = ca_path if ca_path else bool(pick("validate_certs", validate_certs))
-        if self._verify is False and self.base_url.startswith("https:"):
+        verify = ca_path if ca_path else bool(pick("validate_certs", validate_certs))
+        if verify is False and self.base_url.startswith("https:"):
             (warn_once or (lambda _key, text: self._warn(text)))("validate_certs", TLS_OFF_WARNING)
-        self._session = None  # made by _http_session() when the first request is sent
-        self._session_lock = threading.Lock()
+        self._transport = Transport(
+            self.base_url,
+            api_email,
+            api_token,
+            verify=verify,
+            timeout=(float(pick("connect_timeout", connect_timeout)), float(pick("timeout", timeout))),
+            retries=int(pick("retries", retries)),
+            retry_backoff=float(pick("retry_backoff", retry_backoff)),
+            max_retry_wait=float(pick("max_retry_wait", max_retry_wait)),
+            limits=((pick("requests_per_minute", requests_per_minute), 60.0), (pick("requests_per_hour", requests_per_hour), 3600.0)),
+            max_response_bytes=int(pick("max_response_bytes", max_response_bytes)),
+            ledger_folder=ledger_folder,
+            warn=self._warn,
+            log=log,
+        )
 
     # ------------------------------------------------------------------ RPCs
 
@@ -301,49 +261,7 @@ class KmiClient:
             problem = "not the spec's shape: %s" % exc
         except RecursionError:
             problem = "it is nested too deeply"
-        raise self._api_error(operation, "the answer of %s is not valid KMI JSON: %s" % (operation, problem), hint=hint) from None
-
-    def _redact(self, text):
-        """``text`` with the token and the email masked: in any letter case, and percent-encoded."""
-        return self._secret_pattern.sub("********", text) if self._secret_pattern else text
-
-    def _api_error(self, operation, reason, **kwargs):
-        """A KmiApiError for ``operation``, the token and the email masked in all its text: for the caller to raise."""
-        exc = KmiApiError(operation, reason, **kwargs)
-        exc.args = (self._redact(str(exc)),)
-        exc.reason = self._redact(exc.reason)
-        if exc.kentik_message:
-            exc.kentik_message = self._redact(exc.kentik_message)
-        return exc
-
-    def _pace(self, operation, attempt):
-        """Wait for a place in the request budget; return its slot."""
-        try:
-            slot = self._budget.take()
-        except BudgetPaused as exc:
-            raise self._api_error(
-                operation,
-                "not sent: Kentik answered 429 to another request of this account and asked it to wait %.1f s more, "
-                "which would pass max_retry_wait %g s" % (exc.seconds, self.max_retry_wait),
-                attempts=attempt - 1,
-                hint=RATE_LIMIT_HINT,
-            ) from None
-        with self._count_lock:
-            self.request_count += 1
-        return slot
-
-    def _backoff(self, attempt):
-        ceiling = self.retry_backoff * (2 ** (attempt - 1))
-        return ceiling / 2 + random.uniform(0, ceiling / 2)
-
-    def _retry_after(self, resp):
-        value = resp.headers.get("Retry-After")
-        if not value:
-            return None
-        try:
-            return max(0.0, float(import_module("urllib3.util.retry").Retry(0).parse_retry_after(value)))
-        except Exception:  # an unparsable header falls back to our own backoff
-            return None
+        raise self._transport.error(operation, "the answer of %s is not valid KMI JSON: %s" % (operation, problem), hint=hint) from None
 
     def _call(self, operation, fields, method, path, params=None, body=None):
         """Run one RPC, through the cache when the client has one; return its answer typed and checked after ``fields``.
@@ -351,13 +269,13 @@ class KmiClient:
         An answer is checked before the cache keeps it, so a refused answer is never cached.
         """
         if self._cache is None:
-            data = self._send(operation, method, path, params, body)
+            data = self._transport.send(operation, method, path, params, body)
             self._note_simulator(data)
             return self._typed(operation, data, fields)
         fresh = []
 
         def send():
-            data = self._send(operation, method, path, params, body)
+            data = self._transport.send(operation, method, path, params, body)
             fresh.append(self._typed(operation, data, fields))  # raises before the cache stores a refused answer
             return data
 
@@ -366,7 +284,7 @@ class KmiClient:
         return fresh[0] if fresh else self._typed(operation, data, fields)
 
     def _note_simulator(self, data):
-        name = data.get(_SIMULATOR_FIELD)
+        name = data.get(SIMULATOR_FIELD)
         if isinstance(name, str):
             self.simulator = name
 
@@ -374,115 +292,3 @@ class KmiClient:
         """A digest that names one request of this account at this API; no secret is in it."""
         request = {"account": self._account, "url": self.base_url + inputs.API_PREFIX + path, "method": method, "params": params, "body": body}
         return hashlib.sha256(json.dumps(request, sort_keys=True).encode("utf-8")).hexdigest()
-
-    def _http_session(self):
-        """The requests session (auth headers, TLS verification), made on first use."""
-        with self._session_lock:
-            if self._session is None:
-                session = _requests().Session()
-                session.headers.update(self._headers)
-                session.verify = self._verify
-                if self._verify is False:  # said once, in our words (TLS_OFF_WARNING), not by urllib3 on every request
-                    urllib3 = import_module("urllib3")
-                    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
-                self._session = session
-            return self._session
-
-    def _exchange(self, session, method, url, params, body):
-        """Send one request and read its answer; return (response, body bytes). Redirects are never followed."""
-        deadline = time.monotonic() + self.timeout[1]
-        # verify= explicitly: else REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE would override ca_path and validate_certs=false
-        resp = session.request(
-            method, url, params=params, json=body, timeout=self.timeout, verify=self._verify, allow_redirects=False, stream=True
-        )
-        if 300 <= resp.status_code < 400:
-            resp.close()  # its body is not read: nothing from the redirect is used
-            return resp, b""
-        return resp, http.read_body(resp, self.max_response_bytes, deadline, self.timeout[1])
-
-    def _send(self, operation, method, path, params, body):
-        """Send one RPC with pacing and retries; return the decoded JSON object."""
-        requests = _requests()
-        session = self._http_session()
-        url = self.base_url + inputs.API_PREFIX + path
-        attempt = 0
-        waited = 0.0
-        failures = []
-        while True:
-            attempt += 1
-            slot = self._pace(operation, attempt)
-            status, retry_after = None, None
-            try:
-                try:
-                    resp, content = self._exchange(session, method, url, params, body)
-                finally:
-                    self._budget.release(slot)
-            except http.AnswerTooLarge as exc:
-                raise self._api_error(operation, str(exc), attempts=attempt) from None
-            except http.DeadlineExpired as exc:  # retried like a read timeout
-                reason = str(exc)
-            except requests.exceptions.SSLError as exc:
-                reason, hint = http.tls_failure(exc)
-                raise self._api_error(operation, "TLS error talking to %s: %s" % (self.base_url, reason), attempts=attempt, hint=hint) from None
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-                reason = http.network_reason(exc, requests)
-                if reason == http.UNRESOLVED:  # a wrong host name stays wrong: fail at once
-                    raise self._api_error(operation, "%s (%s)" % (reason, self.base_url), attempts=attempt, hint="check api_url / region") from None
-                if reason == http.REFUSED and self._loopback:  # nothing listens on this host: waiting would not help
-                    raise self._api_error(operation, "%s (%s)" % (reason, self.base_url), attempts=attempt, hint=http.LOOPBACK_REFUSED_HINT) from None
-            except requests.exceptions.RequestException as exc:
-                raise self._api_error(operation, "request error: %s" % exc, attempts=attempt) from None
-            else:
-                status = resp.status_code
-                if 300 <= status < 400:
-                    raise self._api_error(
-                        operation,
-                        "%s: a redirect to %s, which is not followed" % (resp.reason or "Redirect", http.redirect_host(resp.headers.get("Location"))),
-                        status=status,
-                        attempts=attempt,
-                        hint=http.REDIRECT_HINT,
-                    )
-                if status < 400:
-                    return self._decode(operation, resp, content, attempt, failures, waited)
-                code, message, other_body = http.error_body(content, resp.headers.get("Content-Type"))
-                status_reason = (resp.reason or "error") + (" (%s)" % other_body if other_body else "")
-                body_hint = http.PROXY_HINT if other_body else None
-                if status not in RETRY_STATUSES:
-                    raise self._api_error(
-                        operation, status_reason, status=status, code=code, kentik_message=message, attempts=attempt, hint=body_hint
-                    )
-                reason = "HTTP %d" % status
-                retry_after = self._retry_after(resp)
-            failures.append(reason)
-            delay = retry_after if retry_after is not None else self._backoff(attempt)
-            if status == 429:  # every request of the account waits it out, not only this one
-                self._budget.pause(delay)
-            if attempt > self.retries or waited + delay > self.max_retry_wait:
-                detail = "%s (%s)" % (failures[-1], self.base_url) if status is None else status_reason
-                if attempt <= self.retries:
-                    so_far = "waited %.1f s; " % waited if waited else ""
-                    detail += " (%sthe next wait of %.1f s would pass max_retry_wait %g s)" % (so_far, delay, self.max_retry_wait)
-                kwargs = {"status": status, "attempts": attempt}
-                if status is not None:
-                    kwargs["code"], kwargs["kentik_message"], kwargs["hint"] = code, message, body_hint
-                else:
-                    kwargs["hint"] = NETWORK_HINT
-                raise self._api_error(operation, detail, **kwargs)
-            self._log("KMI %s: attempt %d of %d failed (%s); the next in %.1f s" % (operation, attempt, self.retries + 1, failures[-1], delay))
-            time.sleep(delay)
-            waited += delay
-
-    def _decode(self, operation, resp, content, attempt, failures, waited):
-        """The decoded JSON object of a 2xx answer, with the simulator's dataset when it sent it; anything else fails in one line."""
-        if failures:
-            self._warn(
-                "KMI %s succeeded after %d retries (%s); waited %.1f s in all."
-                % (operation, len(failures), ", ".join(failures), waited)
-            )
-        data, problem, hint = http.decode_answer(resp.status_code, content, resp.headers.get("Content-Type"))
-        if data is None:
-            raise self._api_error(operation, "the answer of %s is not valid KMI JSON: %s" % (operation, problem), attempts=attempt, hint=hint)
-        simulator = http.simulator_name(resp.headers)
-        if simulator:
-            data[_SIMULATOR_FIELD] = simulator  # kept with the answer in the caches; _typed drops it
-        return data

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """One HTTP answer of the API, read as untrusted: bounded in bytes and time, described in words, secrets masked.
 
-KmiClient (_kmi_client.py) sends the request; these helpers read and describe what came back.
+Transport (_kmi_transport.py) sends the request; these helpers read and describe what came back.
 """
 
 from __future__ import annotations

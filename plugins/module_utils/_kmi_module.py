@@ -15,10 +15,11 @@ from collections import namedtuple
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, client_from_options
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import client_from_options
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import argument_spec
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_query import HAS_JMESPATH, JMESPATH_IMPORT_ERROR, apply_query, compile_query
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 # argument_spec: the module's own options; result_key: the result key the query option applies to;
 # fetch(client, params): the module's result keys.

@@ -26,11 +26,11 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import HAS_REQUESTS
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import full_argument_spec, run_info
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import INI_SECTION, OPTIONS, names_with_aliases
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_query import HAS_JMESPATH
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_transport import HAS_REQUESTS
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import cache_from_options
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_call_memo import CallMemo
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_run_cache import RunCache, run_cache_dir

@@ -82,9 +82,10 @@ class KmiLookupBase(LookupBase):
         # pylint: disable=import-outside-toplevel
         from ansible.module_utils.basic import missing_required_lib
 
-        from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import HAS_REQUESTS, client_from_options
+        from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import client_from_options
         from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
         from ansible_collections.kentik.kmi.plugins.module_utils._kmi_query import HAS_JMESPATH, apply_query, compile_query
+        from ansible_collections.kentik.kmi.plugins.module_utils._kmi_transport import HAS_REQUESTS
         from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import cache_from_options
 
         if not HAS_REQUESTS:

@@ -36,7 +36,7 @@ def test_the_client_reads_the_environment_the_table_names(monkeypatch):
     monkeypatch.setenv("KTAPI_REGION", "eu")
     client = KmiClient()
     assert client.base_url == "https://grpc.api.kentik.eu"
-    assert client.retries == 5
+    assert client._transport.retries == 5
     monkeypatch.setenv("KTAPI_URL", "http://127.0.0.1:9")
     assert KmiClient().base_url == "http://127.0.0.1:9"
 

@@ -237,16 +237,16 @@ def test_clients_that_share_a_ledger_folder_share_the_budget_and_its_pauses(sim,
     first = make_client(ledger_folder=str(tmp_path), requests_per_minute=10, log=said.append)
     second = make_client(ledger_folder=str(tmp_path), requests_per_minute=10, max_retry_wait=0.5, log=said.append)
     other_user = make_client(ledger_folder=str(tmp_path), requests_per_minute=10, api_email="other@example.com", api_token="x")
-    assert first._budget.path == second._budget.path != other_user._budget.path
+    assert first._transport._budget.path == second._transport._budget.path != other_user._transport._budget.path
     sim.faults.set({"faults": [{"kind": "status", "status": 429, "retry_after": "1", "operation": "ListMarkets"}]})
     first.list_markets()  # 429, then a retry after 1 s
     assert said == ["KMI ListMarkets: attempt 1 of 6 failed (HTTP 429); the next in 1.0 s"]
     del said[:]
     second.get_insights()  # the account's pause is over: no wait
-    with open(first._budget.path, encoding="utf-8") as handle:
+    with open(first._transport._budget.path, encoding="utf-8") as handle:
         ledger = json.load(handle)
     assert len(ledger["done"]) == 3 and ledger["in_flight"] == []  # the 429, the retry and the insights
-    first._budget.pause(1)
+    first._transport._budget.pause(1)
     sim.reset()
     with pytest.raises(KmiApiError) as raised:
         second.get_insights(limit=3)  # a pause past its max_retry_wait: fails at once, and sends nothing

@@ -25,6 +25,7 @@ MISS_ONLY = (
     "ansible_collections.kentik.kmi.plugins.module_utils._kmi_response",
     "ansible_collections.kentik.kmi.plugins.module_utils._kmi_options",
     "ansible_collections.kentik.kmi.plugins.module_utils._kmi_query",
+    "ansible_collections.kentik.kmi.plugins.module_utils._kmi_transport",
     "requests",
     "jmespath",
 )
