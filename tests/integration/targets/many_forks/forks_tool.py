@@ -34,8 +34,6 @@ KMI_FORKS_PREFIX (the entries' file prefix) come from the environment.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 import re
@@ -44,10 +42,14 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.environ["KMI_IT_COLLECTION_ROOT"])  # the simulator's control client (runme.sh sets it)
-from simulator.control import Control  # noqa: E402  pylint: disable=wrong-import-position
+# The simulator's control client, and the cache entry's own checks: the collection's root (runme.sh sets it) and the
+# folder that holds ansible_collections/.
+sys.path[:0] = [os.environ["KMI_IT_COLLECTION_ROOT"], os.path.abspath(os.path.join(os.environ["KMI_IT_COLLECTION_ROOT"], "..", "..", ".."))]
+# pylint: disable=wrong-import-position
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_account import cache_secret  # noqa: E402
+from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache_entry import envelope, problem  # noqa: E402
+from simulator.control import Control  # noqa: E402
 
-FORMAT = "kentik.kmi-cache/2"  # plugin_utils/_kmi_cache_entry.py: the signed envelope this test checks independently
 SHARED = ".kentik_kmi"  # plugin_utils/_kmi_cache.py SHARED_FOLDER: the runs' lock files and request ledger, not an entry
 # ansible-core 2.19 wraps every cache plugin: the file of key K is PREFIX + "s<schema>_" + K and holds
 # {"__payload__": "<the value as JSON text>"}; older versions use PREFIX + K and the value itself.
@@ -93,12 +95,9 @@ def _test_user():
     return found
 
 
-def _signature(entry):
-    """The entry's HMAC-SHA256 under the test user's cache secret (an HMAC of a fixed label, keyed by the token)."""
-    secret = hmac.new(_test_user()["kmi_it_token"].encode("utf-8"), b"kentik.kmi cache signing key", hashlib.sha256).digest()
-    message = json.dumps([FORMAT, entry.get("key"), entry.get("kind"), entry.get("stored"), entry.get("value")],
-                         sort_keys=True, separators=(",", ":"))
-    return hmac.new(secret, message.encode("utf-8"), hashlib.sha256).hexdigest()
+def _secret():
+    """The test user's cache secret (_kmi_account.cache_secret of the token): what signs its entries."""
+    return cache_secret(_test_user()["kmi_it_token"])
 
 
 def _entries(folder, prefix):
@@ -124,20 +123,15 @@ def _write(path, entry, wrapped):
 
 
 def _check(path, key):
-    """'sound', or why the file at ``path`` is not a whole envelope for ``key``."""
+    """'sound', or why the file at ``path`` is not a whole answer for ``key`` (_kmi_cache_entry.problem's reason)."""
     try:
         entry, dummy = _read(path)
     except (OSError, ValueError) as exc:
         return "unreadable (%s)" % type(exc).__name__
-    if not isinstance(entry, dict) or entry.get("format") != FORMAT:
-        return "not an envelope"
-    if entry.get("key") != key:
-        return "envelope of another key"
-    if entry.get("kind") != "answer":
-        return "kind %r" % entry.get("kind")
-    if entry.get("signature") != _signature(entry):
-        return "bad signature"
-    return "sound"
+    found = problem(entry, key, _secret())
+    if found is not None:
+        return found[1]
+    return "sound" if entry["kind"] == "answer" else "kind %r" % entry["kind"]
 
 
 def mark():
@@ -250,8 +244,8 @@ def age(folder, seconds):
     for name in _entries(folder, prefix):
         path = os.path.join(folder, name)
         entry, wrapped = _read(path)
-        entry["stored"] = float(entry["stored"]) - seconds
-        entry["signature"] = _signature(entry)  # as the test user's own run would have written it then
+        # as the test user's own run would have written it then
+        entry = envelope(entry["key"], entry["kind"], entry["value"], _secret(), stored=float(entry["stored"]) - seconds)
         _write(path, entry, wrapped)
         then = time.time() - seconds
         os.utime(path, (then, then))
