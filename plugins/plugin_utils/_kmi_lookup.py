@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-import re
+import os
 
 from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
@@ -21,11 +21,8 @@ display = Display()
 # option definitions an earlier fork of this run kept, so that the loader does not parse the documentation again.
 _kmi_lookup_options.reuse()
 
-# ansible-core < 2.19 calls an option "plugin_type: lookup plugin: <python path> setting: <name>" in its errors.
-# (Patterns, compiled on an error only: compiling both cost every host's fork about 0.3 ms.)
-_OLD_CORE_OPTION = r'(")?plugin_type: \S+ plugin: \S+ setting: (\w+)(?(1) ")'
-# ansible-core 2.19+ adds "for 'ansible_collections.<...>.lookup.<name>' lookup plugin"; the task's error already names it.
-_CORE_PLUGIN_PATH = r" for '?ansible_collections\.[\w.]+'? lookup plugin"
+# The option types of plugin documentation that an argument spec knows by the same name; others are checked as raw.
+_SPEC_TYPES = ("str", "int", "float", "bool", "path", "list", "dict", "raw")
 
 
 def flatten_terms(terms):
@@ -60,11 +57,7 @@ class KmiLookupBase(LookupBase):
         try:
             self.set_options(var_options=var_options, direct=kwargs)
         except AnsibleError as exc:  # AnsibleOptionsError; a plain AnsibleError for a missing required option before 2.18
-            # ansible-core 2.19+ keeps "Valid values are: ..." of a bad choice in the help text, which the task
-            # result's msg (what register, AWX and -v show) leaves out: put it back into the one-line message.
-            message = re.sub(_CORE_PLUGIN_PATH, "", re.sub(_OLD_CORE_OPTION, r"'\2'", str(exc))).strip()
-            help_text = getattr(exc, "_help_text", None)
-            raise AnsibleLookupError("%s %s" % (message, help_text) if help_text and help_text not in message else message) from None
+            raise AnsibleLookupError(self._option_error(var_options, kwargs) or str(exc)) from None
         terms = flatten_terms(terms)
         inputs = {"terms": terms, "options": self.get_options()}
         memo = CallMemo(self._run_cache(), "lookup " + self._load_name, inputs, self.get_option("api_token"))
@@ -107,6 +100,32 @@ class KmiLookupBase(LookupBase):
         except KmiError as exc:
             raise AnsibleLookupError(str(exc)) from None
         return [apply_query(element, query) for element in elements]
+
+    def _option_error(self, var_options, direct):
+        """The first error of the options that a keyword, an Ansible variable or the environment sets, in the modules'
+        words (ansible-core's ArgumentSpecValidator on the lookup's option definitions); None when they are all good."""
+        # pylint: disable-next=import-outside-toplevel
+        from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # on this error only
+
+        spec, values = {}, {}
+        for name, definition in self.option_definitions.items():
+            if name.startswith("_"):  # _terms: the terms, checked by each lookup itself
+                continue
+            kind = definition.get("type") or "str"
+            spec[name] = {"type": kind if kind in _SPEC_TYPES else "raw", "required": bool(definition.get("required"))}
+            for key in ("choices", "aliases"):
+                if definition.get(key):
+                    spec[name][key] = list(definition[key])
+            # lowest precedence first: the environment, then a variable; a keyword (by any of its names) wins
+            for source, found in (("env", os.environ), ("vars", var_options)):
+                for entry in definition.get(source) or []:
+                    if entry["name"] in found:
+                        values[name] = found[entry["name"]]
+            if set(direct) & {name, *spec[name].get("aliases", ())}:
+                values.pop(name, None)
+        values.update(direct)
+        validation = ArgumentSpecValidator(spec).validate(values)
+        return validation.errors.msg if validation.error_messages else None
 
     def _option_names(self):
         """The option names and their aliases, as keywords of the lookup may give them."""
