@@ -6,6 +6,5 @@
 from __future__ import annotations
 
 
-
 def test_the_fragment_matches_the_option_table(check_against_table):
     assert check_against_table("cache") == 5

@@ -45,8 +45,6 @@ def test_retry_after_seconds_is_honoured(sim, make_client):
 
 
 def test_retry_after_http_date_is_honoured(sim, make_client):
-    import time
-
     when = formatdate(time.time() + 2, usegmt=True)
     sim.faults.set({"faults": [{"kind": "status", "status": 503, "retry_after": when}]})
     make_client().list_markets()
