@@ -104,13 +104,11 @@ def env_names(name):
     return tuple(OPTIONS[name].get("env", ()))
 
 
-def env_value(name, environ=None):
-    """Option ``name``'s value from the first of its environment variables that is set (in ``environ``, else
-    os.environ); None when none is."""
-    environ = os.environ if environ is None else environ
+def env_value(name):
+    """Option ``name``'s value from the first of its environment variables that is set; None when none is."""
     for variable in env_names(name):
-        if variable in environ:
-            return environ[variable]
+        if variable in os.environ:
+            return os.environ[variable]
     return None
 
 

@@ -28,7 +28,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import full_argument_spec, run_info
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import INI_SECTION, OPTIONS, names_with_aliases
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import INI_SECTION, OPTIONS, env_names, names_with_aliases
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_query import HAS_JMESPATH
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_transport import HAS_REQUESTS
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import cache_from_options
@@ -120,7 +120,7 @@ class KmiInfoAction(ActionBase):
         for name in row.get("vars", ()):
             if name in task_vars:
                 return self._templar.template(task_vars[name]), "variable " + name
-        for name in row.get("env", ()):
+        for name in env_names(option):
             if name in environ:
                 return environ[name], "environment variable " + name
         if row.get("ini"):
