@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# `make matrix`: ansible-test sanity (--venv, no ignore files) and the unit tests (plain pytest, as
-# `make unit`) on every ansible-core minor the collection supports: 2.16-2.19 on Python 3.11,
+# `make matrix`: ansible-test sanity (--venv, no ignore files) and ansible-test units (--local, in the version's venv,
+# as `make unit`) on every ansible-core minor the collection supports: 2.16-2.19 on Python 3.11,
 # 2.20 on Python 3.12 and 2.21 on Python 3.13 when such an interpreter exists here (else SKIP).
 # Each version gets BUILD/matrix/<version>/venv (kept; rebuilt when its requirements change) and its
 # own copy of the collection in BUILD/matrix/<version>/coll/ansible_collections/kentik/kmi
@@ -150,9 +150,9 @@ for version in "${versions[@]}"; do
         failed=1
     fi
 
-    echo "== ansible-core $version: unit tests (pytest tests/unit)"
+    echo "== ansible-core $version: ansible-test units --local --python $python"
     t=$SECONDS
-    if (cd "$coll" && PYTHONPATH="$dir/coll:$coll" "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/unit); then
+    if (cd "$coll" && PATH="$venv/bin:$PATH" "$venv/bin/ansible-test" units --local --python "$python" --color no); then
         units="pass $((SECONDS - t))s"
     else
         units="FAIL $((SECONDS - t))s"

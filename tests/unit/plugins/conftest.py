@@ -10,11 +10,7 @@ import json
 from unittest import mock
 
 import pytest
-from ansible import constants as C
 from ansible.module_utils import basic
-from ansible.parsing.dataloader import DataLoader
-from ansible.plugins.loader import lookup_loader
-from ansible.template import Templar
 
 TOKEN = "sim-token"
 EMAIL = "sim@example.com"
@@ -28,6 +24,12 @@ def run_lookup(sim, collection_loader, monkeypatch, tmp_path):
 
     The connection options default to the simulator's; an option given as None is left out.
     """
+    # Controller code, imported here: `ansible-test units` runs the modules' and module_utils' tests without it.
+    from ansible import constants as C  # pylint: disable=import-outside-toplevel
+    from ansible.parsing.dataloader import DataLoader  # pylint: disable=import-outside-toplevel
+    from ansible.plugins.loader import lookup_loader  # pylint: disable=import-outside-toplevel
+    from ansible.template import Templar  # pylint: disable=import-outside-toplevel
+
     monkeypatch.setattr(C, "DEFAULT_LOCAL_TMP", str(tmp_path / "ansible-local"), raising=False)
     for name in ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)

@@ -13,8 +13,7 @@ import sys
 
 import pytest
 
-# sim_http: a sibling module (pytest's default "prepend" import mode puts this folder on sys.path).
-from sim_http import AUTH, MARKETS
+from ansible_collections.kentik.kmi.tests.unit.simulator.sim_http import AUTH, MARKETS
 from simulator.control import Control, ControlError, main
 from simulator.server import Simulator
 

@@ -11,8 +11,9 @@ import time
 import pytest
 import requests
 
-# sim_http: a sibling module (pytest's default "prepend" import mode puts this folder on sys.path).
-from sim_http import AUTH, INSIGHTS, MARKETS, RANKINGS, api_get, api_post, asn_details, set_faults, wait_for_log
+from ansible_collections.kentik.kmi.tests.unit.simulator.sim_http import (
+    AUTH, INSIGHTS, MARKETS, RANKINGS, api_get, api_post, asn_details, set_faults, wait_for_log,
+)
 
 
 # ------------------------------------------------------------------- faults

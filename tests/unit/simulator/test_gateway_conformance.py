@@ -9,7 +9,7 @@ from the spec's letter (what Kentik's gateway does and the spec does not say) ar
 reason, in schemathesis.toml and schemathesis_hooks.py beside this file.
 
 schemathesis runs from a venv of its own: ``make unit`` installs tests/requirements-conformance.txt into
-.venv/conformance and names its executable in KMI_SCHEMATHESIS. Without it, or without the spec files
+.venv/conformance and names its executable in KMI_SCHEMATHESIS (make_settings.py). Without it, or without the spec files
 (../shared/kentik-spec/, absent on a user's machine), the test skips and says why.
 """
 
@@ -21,6 +21,8 @@ import subprocess
 
 import pytest
 
+from ansible_collections.kentik.kmi.tests.unit.make_settings import make_setting
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPECS = ("kmi.v202212.openapiv3.json", "kmi.v202212.openapiv2.swagger.json")
 SEED = "20261206"
@@ -30,9 +32,9 @@ EXAMPLES = "100"  # a case budget per operation and phase: about 700 requests a 
 @pytest.mark.parametrize("spec_file", SPECS)
 def test_schemathesis_finds_the_simulator_true_to_the_spec(sim, spec_path, spec_file, tmp_path):
     spec = spec_path(spec_file)
-    tool = os.environ.get("KMI_SCHEMATHESIS")
+    tool = make_setting("KMI_SCHEMATHESIS")
     if not tool or not os.access(tool, os.X_OK):
-        pytest.skip("schemathesis is not installed: `make unit` installs it in .venv/conformance and sets KMI_SCHEMATHESIS")
+        pytest.skip("schemathesis is not installed: `make unit` installs it in .venv/conformance and names it in KMI_SCHEMATHESIS (make_settings.py)")
     command = [
         tool, "--config-file", os.path.join(HERE, "schemathesis.toml"), "run", spec, "--url", sim.url,
         "--seed", SEED, "--max-examples", EXAMPLES, "--generation-database", "none", "--no-color",

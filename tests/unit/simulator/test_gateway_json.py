@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 
-# sim_http: a sibling module (pytest's default "prepend" import mode puts this folder on sys.path).
-from sim_http import INSIGHTS, MARKETS, RANK_TYPES, api_get, api_post, details_path, ranked_asns
+from ansible_collections.kentik.kmi.tests.unit.simulator.sim_http import INSIGHTS, MARKETS, RANK_TYPES, api_get, api_post, details_path, ranked_asns
 from simulator.gateway_json import encode
 
 

@@ -14,8 +14,7 @@ import time
 import pytest
 import requests
 
-# sim_http: a sibling module (pytest's default "prepend" import mode puts this folder on sys.path).
-from sim_http import COLLECTION_ROOT
+from ansible_collections.kentik.kmi.tests.unit.simulator.sim_http import COLLECTION_ROOT
 
 
 # ------------------------------------------------------------ command line

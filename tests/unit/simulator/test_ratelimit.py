@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-# sim_http: a sibling module (pytest's default "prepend" import mode puts this folder on sys.path).
-from sim_http import MARKETS, api_get
+from ansible_collections.kentik.kmi.tests.unit.simulator.sim_http import MARKETS, api_get
 from simulator.ratelimit import RateLimiter
 
 

@@ -17,15 +17,12 @@ from urllib.parse import quote
 
 import pytest
 
-# A sibling test module: pytest's default "prepend" import mode puts this folder on sys.path.
-import test_spec_conformance as conformance
-
+from ansible_collections.kentik.kmi.tests.unit.simulator.sim_http import AUTH
+from ansible_collections.kentik.kmi.tests.unit.simulator.spec_schema import call
 from simulator import dataset as dataset_module
 from simulator.dataset_format import FAMILIES, INSIGHT_TYPES, MUTUAL_CUSTOMER, MUTUAL_PROVIDER, RANK_TYPES, SINGLEHOMED
 from simulator.gateway_json import encode
 from simulator.server import Simulator
-
-spec = conformance.spec  # the module-scoped fixture: skips when the spec is not available
 
 ROWS = {"customers": 3, "providers": 3, "peers": 2}
 # Well-known transit networks of 2014: AT&T, Level 3, Hurricane Electric, GTT, NTT, Telia, Cogent, AboveNet, XO, Verizon, Qwest.
@@ -91,7 +88,7 @@ def _validated(spec_, http, routeviews, operation_id, expected, lists=(), **kwar
 
     The lists at the key paths ``lists`` are validated through their representative rows.
     """
-    response = conformance._call(spec_, http, routeviews, operation_id, **kwargs)
+    response = call(spec_, http, routeviews, operation_id, **kwargs)
     assert response.status_code == 200, (operation_id, kwargs, response.text)
     body = response.json()
     assert body == encode(expected), (operation_id, kwargs)
@@ -145,7 +142,7 @@ def test_routeviews_is_the_default_dataset_and_in_the_documented_format(routevie
 
 def test_us_v4_customer_base_has_the_big_transit_networks_on_top(routeviews, http):
     url = routeviews.url + "/kmi/v202212/market/%s/rankings/customer_base/ip/v4" % quote("country$us", safe="")
-    response = http.post(url, json={"limit": 10}, headers=conformance.AUTH, timeout=5)
+    response = http.post(url, json={"limit": 10}, headers=AUTH, timeout=5)
     assert response.status_code == 200, response.text
     top = [(int(row["asn"]), row["name"]) for row in response.json()["rankings"]]
     asns = [asn for asn, dummy in top]
@@ -158,7 +155,7 @@ def test_us_v4_customer_base_has_the_big_transit_networks_on_top(routeviews, htt
 
 def test_hurricane_electric_has_the_most_direct_customers(routeviews, http):
     path = "/kmi/v202212/market/%s/network/6939/customers" % quote("planet$earth", safe="")
-    response = http.post(routeviews.url + path, json={"ip": "v6"}, headers=conformance.AUTH, timeout=5)
+    response = http.post(routeviews.url + path, json={"ip": "v6"}, headers=AUTH, timeout=5)
     assert response.status_code == 200, response.text
     details = response.json()["asnDetails"]
     assert "HURRICANE" in details["name"]

@@ -14,8 +14,10 @@ import time
 import pytest
 import requests
 
-# sim_http: a sibling module (pytest's default "prepend" import mode puts this folder on sys.path).
-from sim_http import AUTH, FILTERS, INSIGHTS, MARKETS, NO_KMI, RANKINGS, api_get, api_post, asn_details, details_path, ranked_asns, set_faults
+from ansible_collections.kentik.kmi.tests.unit.simulator.sim_http import (
+    AUTH, FILTERS, INSIGHTS, MARKETS, NO_KMI, RANKINGS, api_get, api_post, asn_details, details_path,
+    ranked_asns, set_faults,
+)
 from simulator.server import Simulator
 
 

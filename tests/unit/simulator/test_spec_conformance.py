@@ -12,106 +12,20 @@ writes uint32.
 
 from __future__ import annotations
 
-import copy
-import json
 import re
-from urllib.parse import quote
 
-import pytest
-from jsonschema import Draft7Validator
-
+from ansible_collections.kentik.kmi.tests.unit.simulator.sim_http import AUTH, NO_KMI
+from ansible_collections.kentik.kmi.tests.unit.simulator.spec_schema import GRPC_CODE, call, path_of
 from simulator.dataset_format import RANK_TYPES
 from simulator.server import ROUTES
 
-SPEC_FILE = "kmi.v202212.openapiv3.json"
-AUTH = {"X-CH-Auth-Email": "sim@example.com", "X-CH-Auth-API-Token": "sim-token"}
-NO_KMI = {"X-CH-Auth-Email": "nokmi@example.com", "X-CH-Auth-API-Token": "nokmi-token"}
 RELATIONSHIPS = ("all", "customers", "providers", "peers")
 FILTER_FIELDS = ("mutualProvider", "mutualCustomer", "singlehomedCustomer")
-# The spec's integer fields (int64 in the generated spec, uint32 in the proto): the gateway writes a JSON integer,
-# and reads a request's as a JSON integer or a decimal string (protojson parses both).
-ANSWER_INT = {"type": "integer"}
-REQUEST_INT = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}]}
-# gRPC status code in the error body, by HTTP status (google.rpc.Code).
-GRPC_CODE = {400: 3, 401: 16, 403: 7, 404: 5}
-
-
-def _strict(node, integer):
-    """Return a copy of a schema: int64 as ``integer``, closed objects."""
-    if isinstance(node, list):
-        return [_strict(item, integer) for item in node]
-    if not isinstance(node, dict):
-        return node
-    if node.get("type") == "integer" and node.get("format") == "int64":
-        return copy.deepcopy(integer)
-    result = {key: _strict(value, integer) for key, value in node.items()}
-    # protobufAny is the one open object: it says so with its own additionalProperties.
-    if result.get("type") == "object" and "additionalProperties" not in result:
-        result["additionalProperties"] = False
-    return result
-
-
-class Spec:
-    """The OpenAPI document, its operations by operationId and strict validators."""
-
-    def __init__(self, document):
-        self.document = document
-        self.operations = {}
-        self._validators = {}
-        for path, methods in document["paths"].items():
-            for method, operation in methods.items():
-                self.operations[operation["operationId"]] = dict(operation, path=path, method=method.upper())
-
-    def validator(self, schema, integer):
-        root = {"allOf": [_strict(schema, integer)], "components": {"schemas": _strict(self.document["components"]["schemas"], integer)}}
-        Draft7Validator.check_schema(root)
-        return Draft7Validator(root)
-
-    def _cached(self, key, content, integer):
-        if key not in self._validators:
-            self._validators[key] = self.validator(content["application/json"]["schema"], integer)
-        return self._validators[key]
-
-    def response_validator(self, operation_id, status):
-        return self._cached((operation_id, status), self.operations[operation_id]["responses"][status]["content"], ANSWER_INT)
-
-    def request_validator(self, operation_id):
-        return self._cached((operation_id, "request"), self.operations[operation_id]["requestBody"]["content"], REQUEST_INT)
-
-    def query_names(self, operation_id):
-        return {p["name"] for p in self.operations[operation_id].get("parameters", []) if p["in"] == "query"}
-
-
-@pytest.fixture(scope="module")
-def spec(spec_path):
-    with open(spec_path(SPEC_FILE), encoding="utf-8") as handle:
-        return Spec(json.load(handle))
-
-
-def _path(template, **params):
-    return re.sub(r"\{(\w+)\}", lambda m: quote(str(params[m.group(1)]), safe=""), template)
-
-
-def _call(spec, http, sim, operation_id, params=None, query=None, body=None, headers=None):
-    """Send one request of ``operation_id`` as the spec describes it; return the response."""
-    operation = spec.operations[operation_id]
-    assert set(query or {}) <= spec.query_names(operation_id)
-    if operation["method"] == "POST":
-        body = body or {}
-        spec.request_validator(operation_id).validate(body)
-    return http.request(
-        operation["method"],
-        sim.url + _path(operation["path"], **(params or {})),
-        params=query,
-        json=body,
-        headers=AUTH if headers is None else headers,
-        timeout=5,
-    )
 
 
 def _ok(spec, http, sim, operation_id, **kwargs):
     """Call, expect 200 and a body valid against the operation's 200 schema; return the body."""
-    response = _call(spec, http, sim, operation_id, **kwargs)
+    response = call(spec, http, sim, operation_id, **kwargs)
     assert response.status_code == 200, response.text
     assert response.headers["Content-Type"].startswith("application/json")
     body = response.json()
@@ -122,7 +36,7 @@ def _ok(spec, http, sim, operation_id, **kwargs):
 
 def _error(spec, http, sim, operation_id, status, **kwargs):
     """Call, expect ``status`` and an rpcStatus body valid against the 'default' schema."""
-    response = _call(spec, http, sim, operation_id, **kwargs)
+    response = call(spec, http, sim, operation_id, **kwargs)
     assert response.status_code == status, response.text
     body = response.json()
     errors = [error.message for error in spec.response_validator(operation_id, "default").iter_errors(body)]
@@ -176,14 +90,14 @@ def test_every_spec_path_template_is_served(spec, http, sim):
         placeholders = re.findall(r"\{(\w+)\}", operation["path"])
         path_params = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
         assert set(placeholders) == path_params
-        response = _call(spec, http, sim, operation_id, params={name: values[name] for name in placeholders})
+        response = call(spec, http, sim, operation_id, params={name: values[name] for name in placeholders})
         assert response.status_code == 200, (operation["path"], response.text)
         assert sim.log()[-1]["operation"] == operation_id
 
 
 def test_wrong_method_on_a_spec_path_is_not_served(spec, http, sim):
     for operation in spec.operations.values():
-        url = sim.url + _path(operation["path"], marketId="planet$earth", asn=64499, type="all", rankType="customer_base", ip="v4")
+        url = sim.url + path_of(operation["path"], marketId="planet$earth", asn=64499, type="all", rankType="customer_base", ip="v4")
         other = "GET" if operation["method"] == "POST" else "POST"
         response = http.request(other, url, json={}, headers=AUTH, timeout=5)
         assert response.status_code == 501  # the gateway's answer to a method the path does not serve
@@ -287,7 +201,7 @@ def test_error_bodies_follow_rpc_status(spec, http, sim):
 
 
 def test_bad_asn_details_body_is_rejected(spec, http, sim):
-    url = sim.url + _path(spec.operations["GetASNDetails"]["path"], marketId="planet$earth", asn=64496, type="all")
+    url = sim.url + path_of(spec.operations["GetASNDetails"]["path"], marketId="planet$earth", asn=64496, type="all")
     for body in ({"ip": "v5"}, {"mutualProvider": "some"}):
         response = http.post(url, json=body, headers=AUTH, timeout=5)
         assert response.status_code == 400

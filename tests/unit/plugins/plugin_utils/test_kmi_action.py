@@ -16,7 +16,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 import yaml
 
 COLLECTION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
@@ -111,34 +110,35 @@ def _playbook(folder, play, inventory, env=None):
     return results, run.stdout
 
 
-@pytest.fixture(scope="module")
-def both_paths(_simulator, tmp_path_factory):
+def _run_both_paths(simulator, folder):
     """Run the parity playbook once; return (results by case and path, -vvv output)."""
-    _simulator.reset()
     play = {
         "name": "every module, both paths",
         "hosts": "localhost",
         "gather_facts": False,
         "module_defaults": {
-            "group/kentik.kmi.kmi": {"api_url": _simulator.url, "api_email": EMAIL, "api_token": TOKEN, "retry_backoff": 0.01, "max_retry_wait": 1}
+            "group/kentik.kmi.kmi": {"api_url": simulator.url, "api_email": EMAIL, "api_token": TOKEN, "retry_backoff": 0.01, "max_retry_wait": 1}
         },
         "vars": {"ansible_inject_invocation": True},
-        "tasks": _tasks(_simulator.url),
+        "tasks": _tasks(simulator.url),
     }
-    results, output = _playbook(tmp_path_factory.mktemp("parity"), play, "localhost ansible_connection=local\n")
-    _simulator.reset()
+    results, output = _playbook(folder, play, "localhost ansible_connection=local\n")
     return results["localhost"], output
 
 
-@pytest.mark.parametrize("case", list(CASES))
-def test_both_paths_return_the_same(both_paths, case):
-    results, dummy = both_paths
-    module_result, controller_result = (results["%s__%s" % (case, path)] for path in PATHS)
-    assert controller_result == module_result
+# One test for the one playbook run (tens of seconds): `ansible-test units` runs each test in a fork of its own,
+# where a module-scoped fixture would run the playbook again for every test.
+def test_every_module_returns_the_same_on_both_paths(sim, tmp_path):
+    results, output = _run_both_paths(sim, tmp_path)
 
+    differ = {}
+    for case in CASES:
+        module_result, controller_result = (results["%s__%s" % (case, path)] for path in PATHS)
+        if controller_result != module_result:
+            differ[case] = {"module": module_result, "controller": controller_result}
+    assert not differ
 
-def test_the_cases_cover_success_failure_and_masking(both_paths):
-    results, dummy = both_paths
+    # The cases cover success, failure and masking.
     assert results["rankings__controller"]["rankings"] and all(isinstance(asn, int) for asn in results["rankings__controller"]["rankings"])
     assert results["check_mode__controller"]["rankings"] and results["check_mode__controller"]["changed"] is False
     assert "value of rank_type must be one of" in results["bad_choice__controller"]["msg"]
@@ -153,24 +153,16 @@ def test_the_cases_cover_success_failure_and_masking(both_paths):
     assert "'********' is not" in results["token_in_message__controller"]["msg"]
     assert TOKEN not in json.dumps(results)
 
-
-def test_no_log_tasks_are_hidden_on_both_paths(both_paths):
-    dummy, output = both_paths
+    # no_log tasks are hidden on both paths.
     assert output.count("the output has been hidden due to the fact that 'no_log: true' was specified") == len(PATHS)
 
-
-def test_verbose_output_names_the_path(both_paths):
-    dummy, output = both_paths
+    # -vvv names the path, and tasks that set environment or run async take the module path.
     assert "kentik.kmi.kmi_markets_info runs in the controller's process (connection local)" in output
     assert "kentik.kmi.kmi_markets_info runs as a module (kmi_run_on_controller is false)" in output
+    for name, (dummy, reason) in MODULE_PATH_ONLY.items():
+        assert "kentik.kmi.kmi_markets_info runs as a module (%s)" % reason in output
+        assert results[name]["markets"] == [{"market_id": "country$jp", "name": "Japan"}]
     assert TOKEN not in output
-
-
-@pytest.mark.parametrize("name", list(MODULE_PATH_ONLY))
-def test_environment_and_async_take_the_module_path(both_paths, name):
-    results, output = both_paths
-    assert "kentik.kmi.kmi_markets_info runs as a module (%s)" % MODULE_PATH_ONLY[name][1] in output
-    assert results[name]["markets"] == [{"market_id": "country$jp", "name": "Japan"}]
 
 
 # Option sources on a local connection: a kmi_* variable, KTAPI_* in the environment and [kentik_kmi] in ansible.cfg
