@@ -17,6 +17,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_client import client_from_options
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_http import secret_pattern
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import argument_spec
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_query import HAS_JMESPATH, JMESPATH_IMPORT_ERROR, apply_query, compile_query
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -54,11 +55,40 @@ def run_info_module(call):
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     if module.params["query"] and not HAS_JMESPATH:
         module.fail_json(msg=missing_required_lib("jmespath"), exception=JMESPATH_IMPORT_ERROR)
+
+    def _warn(text):
+        module.warn(masked(text, module.no_log_values))
+
     try:
-        result, failure = run_info(call, module.params, module.warn), None
+        result, failure = run_info(call, module.params, _warn), None
     except KmiError as exc:
         result, failure = None, str(exc)
     if failure is not None:
         # outside the except block: at -vvv, ansible-core < 2.19 would add the exception's traceback to the result
-        module.fail_json(msg=failure)
-    module.exit_json(changed=False, **result)
+        module.fail_json(msg=masked(failure, module.no_log_values))
+    module.exit_json(changed=False, **masked(result, module.no_log_values))
+
+
+def masked(value, no_log_values):
+    """``value`` with the no_log values (token, email) masked: a string that is one becomes
+    VALUE_SPECIFIED_IN_NO_LOG_PARAMETER, one that holds one gets ******** in its place (in any letter case, and
+    percent-encoded); lists and dicts are walked.
+
+    What ansible-core's remove_values did to every module result before 2.22. From 2.22 core masks secrets only in
+    what it writes out, so the modules and the action plugin mask their results themselves: a registered result, a
+    report or a file written from it never holds the token.
+    """
+    pattern = secret_pattern(no_log_values)
+    if pattern is None:
+        return value
+
+    def _walk(item):
+        if isinstance(item, str):
+            return "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER" if item in no_log_values else pattern.sub("********", item)
+        if isinstance(item, dict):
+            return {key: _walk(member) for key, member in item.items()}
+        if isinstance(item, (list, tuple)):
+            return [_walk(member) for member in item]
+        return item
+
+    return _walk(value)

@@ -20,20 +20,24 @@ import os
 
 from ansible import constants as C
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_errors import KmiError
-from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import full_argument_spec, run_info
+from ansible_collections.kentik.kmi.plugins.module_utils._kmi_module import full_argument_spec, masked, run_info
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_options import INI_SECTION, OPTIONS, env_names, names_with_aliases
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_query import HAS_JMESPATH
 from ansible_collections.kentik.kmi.plugins.module_utils._kmi_transport import HAS_REQUESTS
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_cache import cache_from_options
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_call_memo import CallMemo
 from ansible_collections.kentik.kmi.plugins.plugin_utils._kmi_run_cache import RunCache, run_cache_dir
+
+try:  # ansible-core >= 2.22: a secret registered in a task is masked wherever Ansible writes output
+    from ansible.module_utils.secrets import register_secrets
+except ImportError:
+    register_secrets = None
 
 display = Display()
 
@@ -169,7 +173,9 @@ class KmiInfoAction(ActionBase):
                 answer = self._call(params, run_cache, warnings)
             except KmiError as exc:
                 failure = str(exc)
-        return remove_values({"answer": answer, "failure": failure, "params": params, "warnings": warnings}, validation._no_log_values)
+        if register_secrets is not None:  # as a module does from 2.22 on: the controller masks them in later output too
+            register_secrets(sorted(validation._no_log_values))
+        return masked({"answer": answer, "failure": failure, "params": params, "warnings": warnings}, validation._no_log_values)
 
     def _call(self, params, run_cache, warnings):
         """The module's result keys for ``params``, asked of the client (with this run's cache). Raises KmiError."""

@@ -110,6 +110,26 @@ def _playbook(folder, play, inventory, env=None):
     return results, run.stdout
 
 
+try:
+    from ansible.module_utils import secrets as _core_secrets  # pylint: disable=unused-import  # noqa: F401
+except ImportError:
+    CORE_MASKS_ON_OUTPUT = False
+else:
+    CORE_MASKS_ON_OUTPUT = True  # ansible-core >= 2.22
+
+
+def _comparable(result):
+    """A registered result without what only the module path can have on ansible-core 2.22+: the mark that core parsed
+    the module's output (ansible_parsed), and no_log values in invocation.module_args, which a module no longer masks
+    there (core masks them in what it writes out; the controller path still masks them in the result): only the
+    invocation's option names are kept."""
+    result = dict(result)
+    result.pop("ansible_parsed", None)
+    if CORE_MASKS_ON_OUTPUT and "invocation" in result:
+        result["invocation"] = sorted(result["invocation"]["module_args"])
+    return result
+
+
 def _run_both_paths(simulator, folder):
     """Run the parity playbook once; return (results by case and path, -vvv output)."""
     play = {
@@ -133,7 +153,7 @@ def test_every_module_returns_the_same_on_both_paths(sim, tmp_path):
 
     differ = {}
     for case in CASES:
-        module_result, controller_result = (results["%s__%s" % (case, path)] for path in PATHS)
+        module_result, controller_result = (_comparable(results["%s__%s" % (case, path)]) for path in PATHS)
         if controller_result != module_result:
             differ[case] = {"module": module_result, "controller": controller_result}
     assert not differ
@@ -151,7 +171,9 @@ def test_every_module_returns_the_same_on_both_paths(sim, tmp_path):
     assert results["rate_limited_once__controller"]["rankings"] and results["rate_limited_once__controller"].get("failed") is not True
     assert "503" in results["unavailable__controller"]["msg"]
     assert "'********' is not" in results["token_in_message__controller"]["msg"]
-    assert TOKEN not in json.dumps(results)
+    # The controller path masks the token in its results on every core; the module path, on 2.22+, not in invocation.
+    assert TOKEN not in json.dumps({name: result for name, result in results.items() if name.endswith("__controller")})
+    assert TOKEN not in json.dumps({name: _comparable(result) for name, result in results.items()})
 
     # no_log tasks are hidden on both paths.
     assert output.count("the output has been hidden due to the fact that 'no_log: true' was specified") == len(PATHS)
