@@ -86,8 +86,8 @@ integration: sync  ## ansible-test integration (real playbooks against the simul
 	cd $(COLL)
 	$(BIN)/ansible-test integration --local --python $(PY_VERSION) --color no
 
-# MATRIX picks versions and/or a Python, e.g. make matrix MATRIX="2.16 2.21" or MATRIX="--python 3.12 2.19".
-matrix:  ## sanity + unit tests on ansible-core 2.16-2.19 (Python 3.11), 2.20 (3.12), 2.21 (3.13), each in its own venv
+# MATRIX picks versions and/or a Python, e.g. make matrix MATRIX="2.16 2.22" or MATRIX="--python 3.12 2.19".
+matrix:  ## sanity + unit tests on ansible-core 2.16-2.19 (Python 3.11), 2.20 (3.12), 2.21 and the next, 2.22 (3.13), each in its own venv
 	$(call APT_INSTALL,shellcheck,shellcheck)  # else ansible-test skips the shellcheck test
 	bash hacking/matrix.sh $(BUILD) $(MATRIX)
 

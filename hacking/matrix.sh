@@ -1,16 +1,19 @@
 # shellcheck shell=bash
 # `make matrix`: ansible-test sanity (--venv, no ignore files) and ansible-test units (--local, in the version's venv,
 # as `make unit`) on every ansible-core minor the collection supports: 2.16-2.19 on Python 3.11,
-# 2.20 on Python 3.12 and 2.21 on Python 3.13 when such an interpreter exists here (else SKIP).
+# 2.20 on Python 3.12 and 2.21 on Python 3.13 when such an interpreter exists here (else SKIP), and on the next
+# minor before it ships (NEXT_VERSION, 2.22 on Python 3.13): its newest release, rc or final.
 # Each version gets BUILD/matrix/<version>/venv (kept; rebuilt when its requirements change) and its
 # own copy of the collection in BUILD/matrix/<version>/coll/ansible_collections/kentik/kmi
 # (BUILD/matrix/<version>-py<X.Y>/ with --python X.Y other than the version's default).
 # Called by the Makefile as: bash hacking/matrix.sh BUILD [--python X.Y] [VERSION ...]
-#   VERSION      e.g. 2.16 (default: all of 2.16 2.17 2.18 2.19 2.20 2.21)
+#   VERSION      e.g. 2.16 (default: all of 2.16 2.17 2.18 2.19 2.20 2.21 2.22)
 #   --python X.Y run the listed versions on Python X.Y instead of their default (passed to ansible-test)
 set -euo pipefail
 
-ALL_VERSIONS=(2.16 2.17 2.18 2.19 2.20 2.21)
+ALL_VERSIONS=(2.16 2.17 2.18 2.19 2.20 2.21 2.22)
+# The minor that has not shipped yet: pip takes its release candidates too, and its venv follows new ones on each run.
+NEXT_VERSION=2.22
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GET_PIP_CACHE=$HOME/.ansible/test/cache
 
@@ -37,7 +40,7 @@ default_python() {
     case $1 in
         2.16 | 2.17 | 2.18 | 2.19) echo 3.11 ;;
         2.20) echo 3.12 ;;
-        2.21) echo 3.13 ;;
+        2.21 | 2.22) echo 3.13 ;;
         *) return 1 ;;
     esac
 }
@@ -78,23 +81,71 @@ PY
     cmp -s "$SRC/hacking/get_pip_offline.py" "$target" || cp "$SRC/hacking/get_pip_offline.py" "$target"
 }
 
+# ansible-test may pin a sanity test's requirement to an archive URL instead of a release on the package index
+# (2.22.0rc1: pylint's dill, on github.com). Where that host cannot be reached, as here, this version's copy of
+# ansible-test takes the package's newest release from the index instead, and says so.
+index_only_sanity_requirements() {
+    "$1/bin/python" - <<'PY'
+import glob, os, re, socket, ansible_test
+
+def reachable(host):
+    try:
+        socket.getaddrinfo(host, 443)
+    except OSError:
+        return False
+    return True
+
+folder = os.path.join(os.path.dirname(ansible_test.__file__), "_data", "requirements")
+for path in sorted(glob.glob(os.path.join(folder, "sanity.*.txt"))):
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    swapped = []
+
+    def swap(match):
+        if reachable(match.group(2)):
+            return match.group(0)
+        swapped.append("%s (%s cannot be reached)" % (match.group(1), match.group(2)))
+        return match.group(1)
+
+    new = re.sub(r"^([A-Za-z0-9_.-]+) @ https?://([^/\s]+)/\S*$", swap, text, flags=re.M)
+    if swapped:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(new)
+        print("matrix: %s: from the package index: %s" % (os.path.basename(path), ", ".join(swapped)))
+PY
+}
+
 core_version() { "$1/bin/python" -c 'from ansible.release import __version__; print(__version__)'; }
 
 # This machine's pip config lists extra file:// indexes that lack most projects: pip warns about each one.
 quiet_pip() { sed -u '/^WARNING: Location .file:.* is ignored: it is neither a file nor a directory\.$/d'; }
 
-# Create (or reuse) the venv for one version: ansible-core <version>.*, the collection's and the tests' requirements.
+# The pip requirement for ansible-core <version>: its newest release; for NEXT_VERSION, release candidates count too
+# (a pre-release in the specifier lets pip take them; "<" keeps the next minor's out).
+core_requirement() {
+    local version=$1
+    if [ "$version" = "$NEXT_VERSION" ]; then
+        echo "ansible-core>=$version.0rc1,<${version%.*}.$((${version#*.} + 1))"
+    else
+        echo "ansible-core==$version.*"
+    fi
+}
+
+# Create (or reuse) the venv for one version: ansible-core, the collection's and the tests' requirements.
 make_venv() {
     local version=$1 interpreter=$2 venv=$3 stamp
     stamp=$(cat <(echo "$version $interpreter") "$SRC/requirements.txt" "$SRC/tests/requirements-matrix/units.txt" | md5sum | cut -c1-32)
     if [ "$(cat "$venv/.installed" 2>/dev/null)" = "$stamp" ]; then
+        if [ "$version" = "$NEXT_VERSION" ]; then
+            "$venv/bin/python" -m pip install --quiet --upgrade "$(core_requirement "$version")" 2> >(quiet_pip >&2)
+        fi
         echo "== ansible-core $version: reusing $venv (ansible-core $(core_version "$venv"))"
         return
     fi
     echo "== ansible-core $version: creating $venv with $interpreter"
     rm -rf "$venv"
     "$interpreter" -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet "ansible-core==$version.*" \
+    "$venv/bin/python" -m pip install --quiet "$(core_requirement "$version")" \
         -r "$SRC/requirements.txt" -r "$SRC/tests/requirements-matrix/units.txt" 2> >(quiet_pip >&2)
     echo "$stamp" >"$venv/.installed"
     echo "== ansible-core $version: installed ansible-core $(core_version "$venv")"
@@ -131,7 +182,7 @@ for version in "${versions[@]}"; do
     sanity=- units=-
     echo
     echo "======== ansible-core $version on Python $python ($interpreter)"
-    if ! { make_venv "$version" "$interpreter" "$venv" && ensure_get_pip "$venv" && copy_collection "$dir" "$coll"; }; then
+    if ! { make_venv "$version" "$interpreter" "$venv" && ensure_get_pip "$venv" && index_only_sanity_requirements "$venv" && copy_collection "$dir" "$coll"; }; then
         echo "FAIL ansible-core $version: could not set up $venv" >&2
         rows+=("$(printf '%-8s %-7s %-16s %-16s' "$version" "$python" "SETUP FAILED" "-")")
         failed=1
