@@ -6,9 +6,11 @@
 # Each version gets BUILD/matrix/<version>/venv (kept; rebuilt when its requirements change) and its
 # own copy of the collection in BUILD/matrix/<version>/coll/ansible_collections/kentik/kmi
 # (BUILD/matrix/<version>-py<X.Y>/ with --python X.Y other than the version's default).
-# Called by the Makefile as: bash hacking/matrix.sh BUILD [--python X.Y] [VERSION ...]
-#   VERSION      e.g. 2.16 (default: all of 2.16 2.17 2.18 2.19 2.20 2.21 2.22)
-#   --python X.Y run the listed versions on Python X.Y instead of their default (passed to ansible-test)
+# Called by the Makefile as: bash hacking/matrix.sh BUILD [--python X.Y] [--covered-by VENV] [VERSION ...]
+#   VERSION           e.g. 2.16 (default: all of 2.16 2.17 2.18 2.19 2.20 2.21 2.22)
+#   --python X.Y      run the listed versions on Python X.Y instead of their default (passed to ansible-test)
+#   --covered-by VENV leave out the row of VENV's ansible-core minor on VENV's Python: the caller has just run
+#                     the same sanity and units there (.ci/run: `make test` in .venv)
 set -euo pipefail
 
 ALL_VERSIONS=(2.16 2.17 2.18 2.19 2.20 2.21 2.22)
@@ -19,18 +21,26 @@ GET_PIP_CACHE=$HOME/.ansible/test/cache
 
 die() { echo "matrix: $*" >&2; exit 2; }
 
-[ $# -ge 1 ] || die "usage: bash hacking/matrix.sh BUILD [--python X.Y] [VERSION ...]"
+USAGE="usage: bash hacking/matrix.sh BUILD [--python X.Y] [--covered-by VENV] [VERSION ...]"
+[ $# -ge 1 ] || die "$USAGE"
 BUILD=$1
 shift
 MATRIX=$BUILD/matrix
 python_override=
+covered=
 versions=()
 while [ $# -gt 0 ]; do
     case $1 in
         --python) [ $# -ge 2 ] || die "--python needs a version (X.Y)"; python_override=$2; shift 2 ;;
         --python=*) python_override=${1#--python=}; shift ;;
+        --covered-by)
+            if [ $# -lt 2 ] || [ ! -x "$2/bin/python" ]; then die "--covered-by needs a venv (a folder with bin/python)"; fi
+            # "<ansible-core minor> <Python X.Y>" of that venv
+            covered=$("$2/bin/python" -c 'import sys; from ansible.release import __version__ as v; print(".".join(v.split(".")[:2]), "%d.%d" % sys.version_info[:2])') \
+                || die "--covered-by: no ansible-core in $2"
+            shift 2 ;;
         2.[0-9]*) versions+=("$1"); shift ;;
-        *) die "unknown argument: $1 (usage: bash hacking/matrix.sh BUILD [--python X.Y] [VERSION ...])" ;;
+        *) die "unknown argument: $1 ($USAGE)" ;;
     esac
 done
 [ ${#versions[@]} -gt 0 ] || versions=("${ALL_VERSIONS[@]}")
@@ -170,6 +180,11 @@ start_all=$SECONDS
 for version in "${versions[@]}"; do
     default_python "$version" >/dev/null || die "unknown ansible-core version $version (known: ${ALL_VERSIONS[*]})"
     python=${python_override:-$(default_python "$version")}
+    if [ "$covered" = "$version $python" ]; then
+        echo "SKIP ansible-core $version on Python $python: the caller has run sanity and units there (--covered-by)"
+        rows+=("$(printf '%-8s %-7s %-16s %-16s' "$version" "$python" "covered" "covered")")
+        continue
+    fi
     if ! interpreter=$(find_python "$python"); then
         echo "SKIP ansible-core $version: no Python $python interpreter on this machine"
         rows+=("$(printf '%-8s %-7s %-16s %-16s' "$version" "$python" "SKIP (no python)" "-")")

@@ -31,10 +31,15 @@ MARKET_ID = re.compile(r"^(planet\$earth|continent\$[a-z_]+|country\$[a-z]{2})$"
 LIMIT = 600  # the builder's cap on each ranking
 
 
+# Loaded once, on import: `ansible-test units` runs each test in a fork of its own, where a module-scoped fixture
+# would load the dataset (some 2 seconds) again for every test.
+ROUTEVIEWS = dataset_module.Dataset.load("routeviews")
+
+
 @pytest.fixture(scope="module")
 def routeviews():
     """A simulator on the routeviews dataset, for this module only."""
-    simulator = Simulator(dataset="routeviews").start()
+    simulator = Simulator(dataset=ROUTEVIEWS).start()
     yield simulator
     simulator.stop()
 
