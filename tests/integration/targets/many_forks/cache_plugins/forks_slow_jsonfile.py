@@ -29,6 +29,12 @@ DOCUMENTATION = """
         default: 86400
         description: Seconds an entry is kept.
         type: integer
+      persist_metadata:
+        default: true
+        description:
+          - jsonfile's own option from ansible-core 2.22 on, which jsonfile reads whenever Ansible loads it (older cores
+            ignore it). Whether entries keep Ansible's metadata, in 2.22's file names and format.
+        type: bool
 """
 
 import os
