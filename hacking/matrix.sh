@@ -174,6 +174,9 @@ copy_collection() {
     if [ -d "$dir/output.keep" ]; then mkdir -p "$coll/tests" && mv "$dir/output.keep" "$coll/tests/output"; fi
 }
 
+# One line of the summary table: core, python, sanity, units.
+row() { printf '%-8s %-7s %-16s %-16s' "$@"; }
+
 rows=()
 failed=0
 start_all=$SECONDS
@@ -182,12 +185,12 @@ for version in "${versions[@]}"; do
     python=${python_override:-$(default_python "$version")}
     if [ "$covered" = "$version $python" ]; then
         echo "SKIP ansible-core $version on Python $python: the caller has run sanity and units there (--covered-by)"
-        rows+=("$(printf '%-8s %-7s %-16s %-16s' "$version" "$python" "covered" "covered")")
+        rows+=("$(row "$version" "$python" "covered" "covered")")
         continue
     fi
     if ! interpreter=$(find_python "$python"); then
         echo "SKIP ansible-core $version: no Python $python interpreter on this machine"
-        rows+=("$(printf '%-8s %-7s %-16s %-16s' "$version" "$python" "SKIP (no python)" "-")")
+        rows+=("$(row "$version" "$python" "SKIP (no python)" "-")")
         continue
     fi
     dir=$MATRIX/$version
@@ -199,7 +202,7 @@ for version in "${versions[@]}"; do
     echo "======== ansible-core $version on Python $python ($interpreter)"
     if ! { make_venv "$version" "$interpreter" "$venv" && ensure_get_pip "$venv" && index_only_sanity_requirements "$venv" && copy_collection "$dir" "$coll"; }; then
         echo "FAIL ansible-core $version: could not set up $venv" >&2
-        rows+=("$(printf '%-8s %-7s %-16s %-16s' "$version" "$python" "SETUP FAILED" "-")")
+        rows+=("$(row "$version" "$python" "SETUP FAILED" "-")")
         failed=1
         continue
     fi
@@ -224,12 +227,13 @@ for version in "${versions[@]}"; do
         units="FAIL $((SECONDS - t))s"
         failed=1
     fi
-    rows+=("$(printf '%-8s %-7s %-16s %-16s' "$version" "$python" "$sanity" "$units")")
+    rows+=("$(row "$version" "$python" "$sanity" "$units")")
 done
 
 echo
 echo "== make matrix: summary ($((SECONDS - start_all))s)"
-printf '%-8s %-7s %-16s %-16s\n' "core" "python" "sanity" "units"
+row "core" "python" "sanity" "units"
+echo
 printf '%s\n' "${rows[@]}"
 if [ "$failed" != 0 ]; then
     echo "== make matrix: FAILED" >&2

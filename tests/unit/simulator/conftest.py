@@ -18,8 +18,9 @@ COLLECTION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", 
 
 def _spec_dirs():
     """KMI_SPEC_DIR (make sets it to ../shared/kentik-spec beside the repository), else the usual places."""
-    if make_setting("KMI_SPEC_DIR"):
-        return [make_setting("KMI_SPEC_DIR")]
+    given = make_setting("KMI_SPEC_DIR")
+    if given:
+        return [given]
     return [os.path.join(COLLECTION_ROOT, "..", "shared", "kentik-spec"), "/work/shared/kentik-spec"]
 
 
